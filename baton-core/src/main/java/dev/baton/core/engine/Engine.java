@@ -1,0 +1,163 @@
+package dev.baton.core.engine;
+
+import dev.baton.core.error.BatonException;
+import dev.baton.core.error.ErrorCode;
+import dev.baton.core.identity.Access;
+import dev.baton.core.identity.Principal;
+import dev.baton.core.model.JoinMode;
+import dev.baton.core.model.Lease;
+import dev.baton.core.model.ResourceState;
+import dev.baton.core.policy.Policies;
+import dev.baton.core.policy.Policy;
+import dev.baton.core.resource.ResourceId;
+import dev.baton.core.store.JoinResult;
+import dev.baton.core.store.ResourceLock;
+import dev.baton.core.store.SessionGrant;
+import dev.baton.core.store.Store;
+import dev.baton.core.store.StoreStats;
+import dev.baton.core.store.Verification;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * What the transport calls: one method per protocol command, each checking the caller's access and
+ * then making one store call. Events reach connections through the {@link Hub}, which the store
+ * publishes to. No method blocks.
+ *
+ * <p>Thread-safe. Refusals complete the returned stage exceptionally with {@link BatonException}.
+ */
+public final class Engine {
+
+  private final Store store;
+  private final Policies policies;
+  private final Hub hub;
+
+  /**
+   * @param store where the state lives; it must publish to {@code hub}
+   * @param policies the same policies the store was built with
+   * @param hub this node's event router
+   */
+  public Engine(Store store, Policies policies, Hub hub) {
+    this.store = Objects.requireNonNull(store);
+    this.policies = Objects.requireNonNull(policies);
+    this.hub = Objects.requireNonNull(hub);
+  }
+
+  /**
+   * {@code hello}: opens a session, or resumes the one {@code resumeToken} names, bound to {@code
+   * connection}.
+   *
+   * @param resumeToken the resume token from an earlier {@code welcome}, or null
+   */
+  public CompletionStage<SessionGrant> hello(Principal principal, String resumeToken, Subscriber connection) {
+    hub.expect(connection);
+    CompletionStage<SessionGrant> grant = resumeToken == null
+        ? store.openSession(principal, connection.connectionId())
+        : store.resumeSession(principal, resumeToken, connection.connectionId());
+    return grant.whenComplete((g, e) -> {
+      if (e != null) {
+        hub.detach(null, connection.connectionId());
+      }
+    });
+  }
+
+  /** The connection closed without {@code bye}: the session enters its grace. */
+  public CompletionStage<Void> disconnected(String sessionId, String connectionId) {
+    hub.detach(sessionId, connectionId);
+    return store.disconnect(sessionId, connectionId);
+  }
+
+  /** {@code bye}: the session ends at once, its locks released with no grace. */
+  public CompletionStage<Void> bye(String sessionId, String connectionId) {
+    return store.endSession(sessionId).whenComplete((v, e) -> hub.detach(sessionId, connectionId));
+  }
+
+  /**
+   * {@code join}.
+   *
+   * @throws BatonException FORBIDDEN without view access; JOIN_LIMIT, VIEWER_LIMIT
+   */
+  public CompletionStage<JoinResult> join(
+      Principal principal, String sessionId, ResourceId resource, JoinMode mode) {
+    Access access = principal.access().accessTo(resource);
+    if (!access.allows(Access.VIEW)) {
+      return forbidden("view", resource);
+    }
+    return store.join(sessionId, resource, mode, access.allows(Access.EDIT));
+  }
+
+  /** {@code leave}. */
+  public CompletionStage<Void> leave(String sessionId, ResourceId resource) {
+    return store.leave(sessionId, resource);
+  }
+
+  /**
+   * {@code lock.acquire}.
+   *
+   * @throws BatonException FORBIDDEN without edit access; NOT_JOINED, LOCK_HELD, LOCK_LIMIT
+   */
+  public CompletionStage<Lease> acquire(
+      Principal principal, String sessionId, ResourceId resource, boolean takeOwn) {
+    if (!principal.access().accessTo(resource).allows(Access.EDIT)) {
+      return forbidden("edit", resource);
+    }
+    return store.acquire(sessionId, resource, takeOwn);
+  }
+
+  /** {@code lock.release}; NOT_HOLDER when the session does not hold it. */
+  public CompletionStage<Void> release(String sessionId, ResourceId resource) {
+    return store.release(sessionId, resource);
+  }
+
+  /** {@code lock.renew}; LOCK_LOST when {@code token} is no longer current. */
+  public CompletionStage<Lease> renew(String sessionId, ResourceId resource, long token) {
+    return store.renew(sessionId, resource, token);
+  }
+
+  /** {@code heartbeat}: renews the session's own locks. */
+  public CompletionStage<List<Lease>> heartbeat(String sessionId) {
+    return store.heartbeat(sessionId);
+  }
+
+  /** {@code presence.sync}, or a service's view when {@code viewerSessionId} is null. */
+  public CompletionStage<ResourceState> state(ResourceId resource, String viewerSessionId) {
+    return store.state(resource, viewerSessionId);
+  }
+
+  /** Every active child of a document, as a service sees it. */
+  public CompletionStage<List<ResourceState>> document(String type, String id) {
+    return store.document(type, id);
+  }
+
+  /** The save guard. */
+  public CompletionStage<Verification> verify(ResourceId resource, long token) {
+    return store.verify(resource, token);
+  }
+
+  /** A user's locks, as a service sees them. */
+  public CompletionStage<List<ResourceLock>> locksOf(String userId) {
+    return store.locksOf(userId);
+  }
+
+  /** The effective policy of a resource's type. */
+  public Policy policy(ResourceId resource) {
+    return policies.forType(resource.type());
+  }
+
+  /** The default policy, whose timings {@code welcome} announces. */
+  public Policy defaultPolicy() {
+    return policies.defaultPolicy();
+  }
+
+  /** Counts for metrics. */
+  public StoreStats stats() {
+    return store.stats();
+  }
+
+  private static <T> CompletionStage<T> forbidden(String what, ResourceId resource) {
+    return CompletableFuture.failedFuture(
+        new BatonException(ErrorCode.FORBIDDEN, "no " + what + " access to " + resource));
+  }
+}

@@ -1,0 +1,125 @@
+package dev.baton.core.store;
+
+import dev.baton.core.identity.Principal;
+import dev.baton.core.model.JoinMode;
+import dev.baton.core.model.Lease;
+import dev.baton.core.model.ResourceState;
+import dev.baton.core.resource.ResourceId;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Where sessions, presence and locks live: the state machine of SPEC sections 2 and 3. Two
+ * implementations pass one contract suite: {@code MemoryStore} (one node) and the Redis store
+ * (several nodes).
+ *
+ * <p><b>Atomicity.</b> Every method is one atomic step: no other operation observes a half-done change,
+ * and all of one document's state ({@code type:id} and its children) changes together. The Redis store
+ * runs each operation as one Lua script on the document's hash tag.
+ *
+ * <p><b>Time.</b> The store reads its own clock (the injected monotonic clock, or Redis's {@code TIME})
+ * and never a caller's. A lock is expired from the instant {@code now - grantedOrRenewedAt >= lockTtl};
+ * every operation treats an expired lock as gone even before {@link #sweep} announces it.
+ *
+ * <p><b>Fencing.</b> Every grant gets a token greater than every token ever issued for that resource,
+ * also after a restart.
+ *
+ * <p><b>Events.</b> Every transition is handed to the store's {@code EventSink} in commit order before
+ * the returned stage completes. Lock TTLs, grace periods and limits come from the {@code Policies} the
+ * store was built with.
+ *
+ * <p><b>Errors.</b> Refusals complete the stage exceptionally with a {@code BatonException} carrying
+ * the protocol code; an unreachable store completes it with {@code UNAVAILABLE}. A refused operation
+ * changes nothing, except that it may first retire expired state it came across.
+ *
+ * <p>Implementations must be thread-safe.
+ */
+public interface Store {
+
+  /**
+   * Opens a new session for {@code principal}, attached to connection {@code connectionId}.
+   *
+   * @return the session with its first resume token and no resources
+   */
+  CompletionStage<SessionGrant> openSession(Principal principal, String connectionId);
+
+  /**
+   * Resumes the session that {@code resumeToken} belongs to if it exists and belongs to {@code
+   * principal}'s user; the token is then spent and a new one issued. A session still attached
+   * elsewhere is detached from there. Otherwise a new session is opened. Either way a {@code
+   * SessionAttached} event names the session and its connection.
+   *
+   * @return the resumed session ({@code resumed: true}) or a new one ({@code resumed: false})
+   */
+  CompletionStage<SessionGrant> resumeSession(
+      Principal principal, String resumeToken, String connectionId);
+
+  /**
+   * The connection {@code connectionId} of the session closed: if it is still the session's
+   * connection, the session goes away and its disconnect grace starts. Otherwise nothing happens.
+   */
+  CompletionStage<Void> disconnect(String sessionId, String connectionId);
+
+  /** Ends the session at once ({@code bye}): locks released and memberships removed, no grace. */
+  CompletionStage<Void> endSession(String sessionId);
+
+  /**
+   * Joins {@code resource}; idempotent. With {@link JoinMode#EDIT} the lock is acquired when it can be
+   * (and {@code canEdit}); otherwise the session joins as a viewer with {@code downgraded: true}.
+   *
+   * @throws dev.baton.core.error.BatonException JOIN_LIMIT, VIEWER_LIMIT
+   */
+  CompletionStage<JoinResult> join(String sessionId, ResourceId resource, JoinMode mode, boolean canEdit);
+
+  /** Leaves {@code resource}: its lock released, membership removed. Idempotent. */
+  CompletionStage<Void> leave(String sessionId, ResourceId resource);
+
+  /**
+   * Acquires the lock; the holder acquiring again gets its lease renewed, same token.
+   *
+   * @param takeOwn move the lock from another session of the same user to this one
+   * @throws dev.baton.core.error.BatonException NOT_JOINED, LOCK_HELD (with holder, expiresAt,
+   *     remainingMs, inGrace, queueLength; {@code holder.self} for the same user), LOCK_LIMIT
+   */
+  CompletionStage<Lease> acquire(String sessionId, ResourceId resource, boolean takeOwn);
+
+  /**
+   * Releases the caller's lock.
+   *
+   * @throws dev.baton.core.error.BatonException NOT_HOLDER
+   */
+  CompletionStage<Void> release(String sessionId, ResourceId resource);
+
+  /**
+   * Extends the caller's lock by its TTL if {@code token} is still current. Never recreates a lock.
+   *
+   * @throws dev.baton.core.error.BatonException LOCK_LOST
+   */
+  CompletionStage<Lease> renew(String sessionId, ResourceId resource, long token);
+
+  /** Renews every unexpired lock the session holds, and nothing else. */
+  CompletionStage<List<Lease>> heartbeat(String sessionId);
+
+  /**
+   * The resource as {@code viewerSessionId} sees it; a null viewer is a service and sees the token.
+   */
+  CompletionStage<ResourceState> state(ResourceId resource, String viewerSessionId);
+
+  /** Every child of document {@code type:id} that has a lock or members, as a service sees it. */
+  CompletionStage<List<ResourceState>> document(String type, String id);
+
+  /** Whether {@code token} is the current holder's token on an unexpired lock of {@code resource}. */
+  CompletionStage<Verification> verify(ResourceId resource, long token);
+
+  /** The locks {@code userId} holds, tokens included. */
+  CompletionStage<List<ResourceLock>> locksOf(String userId);
+
+  /**
+   * Retires what has run out of time and announces it: expired locks, expiry warnings, ended graces.
+   * Called periodically; correctness never depends on how often.
+   */
+  CompletionStage<Void> sweep();
+
+  /** Counts for metrics. */
+  StoreStats stats();
+}

@@ -1,0 +1,36 @@
+package dev.baton.core.store.memory;
+
+import dev.baton.core.model.Member;
+import dev.baton.core.resource.ResourceId;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * One resource (a child of a document, or its document lock) inside the memory store: members,
+ * presence version, lock, and the record of its last ended lock for {@code verify}. Guarded by the
+ * store's lock.
+ */
+final class ResourceRecord {
+
+  final ResourceId id;
+  /** Members by session id, in join order. */
+  final Map<String, Member> members = new LinkedHashMap<>();
+  long presenceVersion;
+  LockRecord lock;
+  /** Highest token ever granted here, 0 if none. */
+  long lastGrantedToken;
+  /** Token and reason ({@code expired}, {@code released}) of the last lock that ended. */
+  long lastEndedToken;
+  String lastEndReason;
+  /** Monotonic nanos of the last change, for dropping idle records. */
+  long touchedNanos;
+
+  ResourceRecord(ResourceId id, long nowNanos) {
+    this.id = id;
+    this.touchedNanos = nowNanos;
+  }
+
+  boolean idle() {
+    return lock == null && members.isEmpty();
+  }
+}
