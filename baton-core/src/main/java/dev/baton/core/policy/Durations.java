@@ -12,6 +12,9 @@ public final class Durations {
 
   private static final Pattern SYNTAX = Pattern.compile("(-?\\d{1,12})(ms|s|m|h|d)");
 
+  /** The longest duration accepted anywhere: one year, far from {@code long} nanosecond overflow. */
+  public static final Duration MAX = Duration.ofDays(365);
+
   private Durations() {}
 
   /**
@@ -26,13 +29,17 @@ public final class Durations {
           "'" + text + "' is not a duration: use a whole number and ms, s, m, h or d, as in 30s or 5m");
     }
     long n = Long.parseLong(m.group(1));
-    return switch (m.group(2)) {
+    Duration d = switch (m.group(2)) {
       case "ms" -> Duration.ofMillis(n);
       case "s" -> Duration.ofSeconds(n);
       case "m" -> Duration.ofMinutes(n);
       case "h" -> Duration.ofHours(n);
       default -> Duration.ofDays(n);
     };
+    if (d.abs().compareTo(MAX) > 0) {
+      throw new IllegalArgumentException("'" + text + "' is longer than the longest duration, 365d");
+    }
+    return d;
   }
 
   /** The shortest exact text for a duration in the same syntax, e.g. {@code 90s}, {@code 5m}. */

@@ -1,7 +1,6 @@
 package dev.baton.core.policy;
 
 import java.time.Duration;
-import java.util.Objects;
 
 /**
  * Timing and limits for one resource type (SPEC section 5). Construction validates every value, so a
@@ -66,7 +65,7 @@ public record Policy(
     PolicyChecks.atLeast("maxLocksPerUserPerDocument", maxLocksPerUserPerDocument, 1);
     PolicyChecks.atLeast("maxViewers", maxViewers, 0);
     PolicyChecks.atLeast("maxJoinsPerSession", maxJoinsPerSession, 1);
-    Objects.requireNonNull(conflict, "conflict");
-    Objects.requireNonNull(takeover, "takeover");
+    PolicyChecks.present("conflict", conflict);
+    PolicyChecks.present("takeover", takeover);
   }
 }

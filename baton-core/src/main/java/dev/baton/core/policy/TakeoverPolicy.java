@@ -1,7 +1,6 @@
 package dev.baton.core.policy;
 
 import java.time.Duration;
-import java.util.Objects;
 
 /**
  * Takeover settings of a policy.
@@ -20,7 +19,7 @@ public record TakeoverPolicy(TakeoverMode mode, Duration timeout, boolean allowD
    * @throws IllegalArgumentException naming the key if the timeout is not positive
    */
   public TakeoverPolicy {
-    Objects.requireNonNull(mode, "takeover.mode");
+    PolicyChecks.present("takeover.mode", mode);
     PolicyChecks.positive("takeover.timeout", timeout);
   }
 }
