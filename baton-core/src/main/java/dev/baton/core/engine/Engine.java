@@ -69,6 +69,11 @@ public final class Engine {
     return store.disconnect(sessionId, connectionId);
   }
 
+  /** A connection closed before its session was opened: forget it. */
+  public void abandoned(String connectionId) {
+    hub.detach(null, connectionId);
+  }
+
   /** {@code bye}: the session ends at once, its locks released with no grace. */
   public CompletionStage<Void> bye(String sessionId, String connectionId) {
     return store.endSession(sessionId).whenComplete((v, e) -> hub.detach(sessionId, connectionId));
@@ -121,9 +126,23 @@ public final class Engine {
     return store.heartbeat(sessionId);
   }
 
-  /** {@code presence.sync}, or a service's view when {@code viewerSessionId} is null. */
-  public CompletionStage<ResourceState> state(ResourceId resource, String viewerSessionId) {
-    return store.state(resource, viewerSessionId);
+  /**
+   * {@code presence.sync}: the resource as a member sees it.
+   *
+   * @throws BatonException NOT_JOINED when the session is not a member
+   */
+  public CompletionStage<ResourceState> sync(String sessionId, ResourceId resource) {
+    return store.state(resource, sessionId).thenApply(state -> {
+      if (state.role() == null) {
+        throw new BatonException(ErrorCode.NOT_JOINED, "join " + resource + " before syncing it");
+      }
+      return state;
+    });
+  }
+
+  /** A resource as a service sees it, token included. */
+  public CompletionStage<ResourceState> state(ResourceId resource) {
+    return store.state(resource, null);
   }
 
   /** Every active child of a document, as a service sees it. */

@@ -1,0 +1,70 @@
+package dev.baton.server.cli;
+
+import dev.baton.core.time.Clock;
+import dev.baton.server.BatonServer;
+import dev.baton.server.config.BatonConfig;
+import dev.baton.server.config.ConfigException;
+import dev.baton.server.config.Overrides;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code baton serve}: loads the configuration (file, {@code BATON_*} environment, these flags), starts
+ * the server and runs until the process is told to stop (SIGTERM or Ctrl-C), then drains. Exit code
+ * 1 when the configuration is refused, with the message naming the key.
+ */
+@Command(name = "serve", mixinStandardHelpOptions = true, description = "Run a Baton node.")
+final class ServeCommand implements java.util.concurrent.Callable<Integer> {
+
+  @Option(names = "--config", paramLabel = "FILE", description = "YAML configuration file")
+  Path config;
+
+  @Option(names = "--host", description = "listen address (server.host)")
+  String host;
+
+  @Option(names = "--port", description = "listen port (server.port); 0 picks a free one")
+  Integer port;
+
+  @Option(names = "--dev", description = "dev mode: loopback only, random secret, POST /dev/token")
+  boolean dev;
+
+  @Option(names = "--store", paramLabel = "memory|redis", description = "store.type")
+  String store;
+
+  @Option(names = "--redis-uri", paramLabel = "URI", description = "redis.uri")
+  String redisUri;
+
+  @Override
+  public Integer call() throws Exception {
+    BatonConfig loaded;
+    try {
+      loaded = BatonConfig.load(config, System.getenv(), new Overrides(host, port, dev, store, redisUri));
+    } catch (ConfigException e) {
+      System.err.println("baton: configuration refused: " + e.getMessage());
+      return 1;
+    }
+    BatonServer server;
+    try {
+      server = new BatonServer(loaded, Clock.system());
+    } catch (IllegalArgumentException e) {
+      System.err.println("baton: " + e.getMessage());
+      return 1;
+    }
+    server.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        server.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        System.err.println("baton: unclean shutdown: " + e);
+      } finally {
+        stopped.countDown();
+      }
+    }, "baton-shutdown"));
+    stopped.await();
+    return 0;
+  }
+}

@@ -1,0 +1,126 @@
+package dev.baton.server.config;
+
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Layers the configuration (built-in defaults &lt; YAML file &lt; {@code BATON_*} environment &lt;
+ * flags), then types and validates it section by section and applies dev mode. Thread-safe
+ * (stateless apart from the {@link SecureRandom}, which is thread-safe).
+ */
+final class ConfigLoader {
+
+  /** The hosts dev mode may bind. */
+  static final Set<String> LOOPBACK = Set.of("127.0.0.1", "::1", "localhost");
+  /** Dev mode's host when none was configured. */
+  static final String DEV_HOST = "127.0.0.1";
+
+  private static final Pattern KEY_PREFIX = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
+  private static final Set<String> REDIS_SCHEMES =
+      Set.of("redis", "rediss", "redis-sentinel", "rediss-sentinel", "redis-socket");
+
+  private final SecureRandom random;
+
+  ConfigLoader(SecureRandom random) {
+    this.random = Objects.requireNonNull(random);
+  }
+
+  /** See {@link BatonConfig#load(Path, Map, Overrides)}. */
+  BatonConfig load(Path file, Map<String, String> env, Overrides flags) {
+    Objects.requireNonNull(env, "env");
+    Objects.requireNonNull(flags, "flags");
+    RawConfig raw = RawConfig.withDefaults();
+    if (file != null) {
+      YamlLayer.read(file, raw);
+    }
+    EnvironmentLayer.read(env, raw);
+    applyFlags(flags, raw);
+    boolean dev = flags.dev();
+    return new BatonConfig(
+        server(raw, dev),
+        store(raw),
+        redis(raw),
+        AuthReader.read(raw, dev, random),
+        new AuditConfig(path("audit.file", raw)),
+        PolicyReader.read(raw),
+        dev);
+  }
+
+  private static void applyFlags(Overrides flags, RawConfig raw) {
+    RawConfig.Source flag = RawConfig.Source.FLAG;
+    if (flags.host() != null) {
+      raw.put("server.host", flags.host(), flag);
+    }
+    if (flags.port() != null) {
+      raw.put("server.port", flags.port().toString(), flag);
+    }
+    if (flags.storeType() != null) {
+      raw.put("store.type", flags.storeType(), flag);
+    }
+    if (flags.redisUri() != null) {
+      raw.put("redis.uri", flags.redisUri(), flag);
+    }
+  }
+
+  private static ServerConfig server(RawConfig raw, boolean dev) {
+    String host = Values.required("server.host", raw.text("server.host"));
+    if (host.chars().anyMatch(Character::isWhitespace)) {
+      throw new ConfigException("server.host " + host + " must not contain spaces");
+    }
+    if (dev) {
+      if (raw.source("server.host") == RawConfig.Source.DEFAULT) {
+        host = DEV_HOST;
+      } else if (!LOOPBACK.contains(host)) {
+        throw new ConfigException(
+            "server.host " + host + " is not a loopback address: --dev binds only 127.0.0.1, ::1 or"
+                + " localhost, because /dev/token mints tokens for anyone who can reach it");
+      }
+    }
+    return new ServerConfig(
+        host,
+        Values.integer("server.port", raw.text("server.port"), 0, 65_535),
+        Values.integer("server.maxFrameBytes", raw.text("server.maxFrameBytes"), 1024, Integer.MAX_VALUE),
+        Values.positiveDuration("server.helloTimeout", raw.text("server.helloTimeout")),
+        Values.positiveDuration("server.pingInterval", raw.text("server.pingInterval")),
+        Values.positiveDuration("server.pingTimeout", raw.text("server.pingTimeout")));
+  }
+
+  private static StoreConfig store(RawConfig raw) {
+    return new StoreConfig(
+        Values.choice("store.type", raw.text("store.type"), StoreType.class),
+        Values.positiveDuration("store.sweepInterval", raw.text("store.sweepInterval")),
+        path("store.tokenFile", raw));
+  }
+
+  private static RedisConfig redis(RawConfig raw) {
+    String uri = Values.required("redis.uri", raw.text("redis.uri"));
+    int colon = uri.indexOf("://");
+    if (colon < 0 || !REDIS_SCHEMES.contains(uri.substring(0, colon))) {
+      // The URI may carry a password: name the scheme rule, not the value.
+      throw new ConfigException(
+          "redis.uri must start with redis://, rediss://, redis-sentinel://, rediss-sentinel:// or"
+              + " redis-socket://");
+    }
+    String prefix = Values.required("redis.keyPrefix", raw.text("redis.keyPrefix"));
+    if (!KEY_PREFIX.matcher(prefix).matches()) {
+      throw new ConfigException(
+          "redis.keyPrefix " + prefix + " must match " + KEY_PREFIX.pattern()
+              + " (no braces: they would break the {type:id} hash tag)");
+    }
+    return new RedisConfig(uri, prefix);
+  }
+
+  private static Path path(String key, RawConfig raw) {
+    String text = Values.required(key, raw.text(key));
+    try {
+      return Path.of(text);
+    } catch (InvalidPathException e) {
+      throw new ConfigException(key + " " + text + " is not a valid path: " + e.getReason(), e);
+    }
+  }
+}

@@ -1,0 +1,27 @@
+package dev.baton.server.config;
+
+import java.util.Objects;
+
+/**
+ * The {@code redis} section, used when {@code store.type} is redis. Immutable and thread-safe.
+ *
+ * @param uri a Redis URI as the client understands it ({@code redis://}, {@code rediss://},
+ *     {@code redis-sentinel://}, {@code redis-socket://}; several comma-separated for a cluster);
+ *     default {@code redis://127.0.0.1:6379}. May carry a password: do not log it.
+ * @param keyPrefix the first segment of every key (default {@code baton}); letters, digits and
+ *     {@code _.:-} only, so it can never contain a hash tag brace
+ */
+public record RedisConfig(String uri, String keyPrefix) {
+
+  /** @throws NullPointerException if a component is null */
+  public RedisConfig {
+    Objects.requireNonNull(uri, "uri");
+    Objects.requireNonNull(keyPrefix, "keyPrefix");
+  }
+
+  /** The record without the URI's user info (password), for logs. */
+  @Override
+  public String toString() {
+    return "RedisConfig[uri=" + uri.replaceAll("//[^@/]*@", "//***@") + ", keyPrefix=" + keyPrefix + "]";
+  }
+}

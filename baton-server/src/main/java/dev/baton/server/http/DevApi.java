@@ -1,0 +1,61 @@
+package dev.baton.server.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.baton.core.identity.Access;
+import dev.baton.server.auth.TokenMinter;
+import dev.baton.server.auth.TokenRequest;
+import dev.baton.server.protocol.Wire;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Dev mode only ({@code --dev}, loopback): {@code POST /dev/token {userId, name?, roles?, res?}} mints
+ * a one-hour token with the server's own secret, so that a newcomer can connect without an identity
+ * provider. Never mounted outside dev mode. Thread-safe.
+ */
+public final class DevApi {
+
+  private final TokenMinter minter;
+  private final Wire wire;
+
+  public DevApi(TokenMinter minter, Wire wire) {
+    this.minter = minter;
+    this.wire = wire;
+  }
+
+  /** Adds {@code POST /dev/token} to {@code router}. */
+  public void mount(Router router) {
+    router.post("/dev/token").handler(BodyHandler.create().setBodyLimit(HttpApi.MAX_BODY_BYTES)).handler(this::token);
+  }
+
+  private void token(RoutingContext ctx) {
+    try {
+      JsonNode body = wire.mapper().readTree(ctx.body().asString());
+      if (body == null || !body.path("userId").isTextual()) {
+        throw new IllegalArgumentException("userId (string) is required");
+      }
+      List<String> roles = new ArrayList<>();
+      body.path("roles").forEach(r -> roles.add(r.asText()));
+      Map<String, Access> res = null;
+      if (body.path("res").isObject()) {
+        res = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> e : body.get("res").properties()) {
+          res.put(e.getKey(), Access.valueOf(e.getValue().asText().toUpperCase(Locale.ROOT)));
+        }
+      }
+      String name = body.path("name").isTextual() ? body.get("name").textValue() : null;
+      String token = minter.mint(new TokenRequest(body.get("userId").textValue(), name, roles, res,
+          TokenMinter.DEFAULT_TTL));
+      ctx.response().putHeader("content-type", "application/json").end(wire.write(Map.of("token", token)));
+    } catch (Exception e) {
+      ctx.response().setStatusCode(400).putHeader("content-type", "application/json")
+          .end(wire.write(Map.of("code", "BAD_REQUEST", "message", String.valueOf(e.getMessage()))));
+    }
+  }
+}

@@ -1,0 +1,84 @@
+package dev.baton.server.metrics;
+
+import dev.baton.core.store.StoreStats;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/**
+ * Baton's Prometheus metrics (Micrometer): {@code baton_connections}, {@code baton_sessions}, {@code
+ * baton_locks_held}, {@code baton_lock_operations_total{operation,result}} and the {@code
+ * baton_lock_acquire_seconds} histogram. Thread-safe.
+ */
+public final class BatonMetrics {
+
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final AtomicInteger connections = new AtomicInteger();
+  private final Map<String, Counter> operations = new ConcurrentHashMap<>();
+  private final Timer acquireLatency;
+
+  /** @param stats read when Prometheus scrapes, for the session and lock gauges */
+  public BatonMetrics(Supplier<StoreStats> stats) {
+    Gauge.builder("baton_connections", connections, AtomicInteger::get)
+        .description("Open WebSocket connections on this node")
+        .register(registry);
+    Gauge.builder("baton_sessions", () -> stats.get().sessions())
+        .description("Sessions in the store, connected or inside their grace")
+        .register(registry);
+    Gauge.builder("baton_locks_held", () -> stats.get().locks())
+        .description("Locks held in the store")
+        .register(registry);
+    acquireLatency = Timer.builder("baton_lock_acquire")
+        .description("lock.acquire latency inside the server, from parsed frame to reply")
+        .publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofNanos(10_000))
+        .maximumExpectedValue(Duration.ofSeconds(5))
+        .register(registry);
+    new JvmMemoryMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+  }
+
+  /** A connection opened. */
+  public void connectionOpened() {
+    connections.incrementAndGet();
+  }
+
+  /** A connection closed. */
+  public void connectionClosed() {
+    connections.decrementAndGet();
+  }
+
+  /**
+   * Counts one operation.
+   *
+   * @param operation the command, e.g. {@code acquire}
+   * @param result {@code ok} or the error code
+   * @param nanos how long it took, in nanoseconds; recorded for {@code acquire} only
+   */
+  public void operation(String operation, String result, long nanos) {
+    operations
+        .computeIfAbsent(operation + '\u0000' + result, k -> Counter.builder("baton_lock_operations")
+            .description("Lock and membership operations by operation and result")
+            .tag("operation", operation)
+            .tag("result", result)
+            .register(registry))
+        .increment();
+    if (operation.equals("acquire")) {
+      acquireLatency.record(Duration.ofNanos(nanos));
+    }
+  }
+
+  /** The Prometheus text exposition. */
+  public String scrape() {
+    return registry.scrape();
+  }
+}

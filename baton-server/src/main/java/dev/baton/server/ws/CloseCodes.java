@@ -1,0 +1,27 @@
+package dev.baton.server.ws;
+
+/**
+ * Every WebSocket close code Baton sends (SPEC section 3), in one place. A client reconnects after
+ * 1001, 1006, 1011 and 1012 (with its resume token) and does not after 1000, 4001 and 4009.
+ */
+public final class CloseCodes {
+
+  /** The session ended on purpose ({@code bye}). */
+  public static final short NORMAL = 1000;
+  /** The peer stopped answering pings (half-open connection); its session enters grace. */
+  public static final short GOING_AWAY = 1001;
+  /** A frame or message over {@code server.maxFrameBytes}. */
+  public static final short TOO_BIG = 1009;
+  /** An internal error. */
+  public static final short INTERNAL = 1011;
+  /** The node is draining; reconnect (to any node) and resume. */
+  public static final short DRAINING = 1012;
+  /** No {@code hello} in time, or a bad token. */
+  public static final short UNAUTHENTICATED = 4001;
+  /** Too many messages (abuse limits). */
+  public static final short RATE_LIMITED = 4008;
+  /** The session was resumed on another connection. */
+  public static final short RESUMED_ELSEWHERE = 4009;
+
+  private CloseCodes() {}
+}

@@ -1,0 +1,373 @@
+package dev.baton.server.ws;
+
+import dev.baton.core.engine.Engine;
+import dev.baton.core.engine.Subscriber;
+import dev.baton.core.error.BatonException;
+import dev.baton.core.error.ErrorCode;
+import dev.baton.core.event.Event;
+import dev.baton.core.event.SessionAttached;
+import dev.baton.core.identity.Principal;
+import dev.baton.core.model.Lease;
+import dev.baton.core.policy.Policy;
+import dev.baton.core.store.JoinResult;
+import dev.baton.core.store.SessionGrant;
+import dev.baton.server.protocol.Command;
+import dev.baton.server.protocol.Command.Acquire;
+import dev.baton.server.protocol.Command.Bye;
+import dev.baton.server.protocol.Command.Heartbeat;
+import dev.baton.server.protocol.Command.Hello;
+import dev.baton.server.protocol.Command.Join;
+import dev.baton.server.protocol.Command.Leave;
+import dev.baton.server.protocol.Command.Ping;
+import dev.baton.server.protocol.Command.PresenceSync;
+import dev.baton.server.protocol.Command.Release;
+import dev.baton.server.protocol.Command.Renew;
+import dev.baton.server.protocol.ProtocolException;
+import dev.baton.server.protocol.Wire;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ServerWebSocket;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.function.BiConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One WebSocket connection: the handshake, then one handler per command, each translating the frame
+ * into one engine call and the result into one reply (centrifuge's {@code Client}, without its size).
+ *
+ * <p>Owned by the Vert.x context that accepted the socket: every field is read and written on that
+ * context's thread. {@link #deliver} is the one entry from other threads; it only hops onto the
+ * context.
+ */
+final class Connection implements Subscriber {
+
+  private static final Logger log = LoggerFactory.getLogger(Connection.class);
+
+  private final ServerWebSocket ws;
+  private final Context context;
+  private final String connectionId;
+  private final WebSocketEndpoint endpoint;
+  private final Engine engine;
+  private final Wire wire;
+
+  private Principal principal;
+  private String sessionId;
+  private boolean helloPending;
+  private boolean closed;
+  private boolean ended;
+  private long lastHeardNanos;
+  private long helloTimer;
+  private long pingTimer;
+
+  Connection(ServerWebSocket ws, Context context, String connectionId, WebSocketEndpoint endpoint) {
+    this.ws = ws;
+    this.context = context;
+    this.connectionId = connectionId;
+    this.endpoint = endpoint;
+    this.engine = endpoint.engine();
+    this.wire = endpoint.wire();
+  }
+
+  /** Installs the handlers and timers; called once on the connection's context. */
+  void start() {
+    lastHeardNanos = endpoint.clock().monotonicNanos();
+    ws.textMessageHandler(this::onText);
+    ws.binaryMessageHandler(b -> {
+      heard();
+      error(null, ErrorCode.BAD_REQUEST, "binary frames are not accepted: send JSON text frames");
+    });
+    ws.pongHandler(b -> heard());
+    ws.exceptionHandler(e -> log.debug("connection {}: {}", connectionId, e.toString()));
+    ws.closeHandler(v -> onClosed());
+    helloTimer = context.owner().setTimer(endpoint.config().helloTimeout().toMillis(), id -> {
+      if (sessionId == null) {
+        close(CloseCodes.UNAUTHENTICATED, "no hello within " + endpoint.config().helloTimeout().toSeconds() + " s");
+      }
+    });
+    pingTimer = context.owner().setPeriodic(endpoint.config().pingInterval().toMillis(), id -> ping());
+  }
+
+  @Override
+  public String connectionId() {
+    return connectionId;
+  }
+
+  @Override
+  public void deliver(Event event) {
+    context.runOnContext(v -> {
+      if (closed) {
+        return;
+      }
+      if (event instanceof SessionAttached a) {
+        if (!a.connectionId().equals(connectionId)) {
+          ended = true;
+          close(CloseCodes.RESUMED_ELSEWHERE, "session resumed on another connection");
+        }
+        return;
+      }
+      send(wire.event(event, sessionId, now()));
+    });
+  }
+
+  /** Tells the client the node is going away, then closes with 1012. */
+  void drain(long reconnectInMs) {
+    context.runOnContext(v -> {
+      if (!closed) {
+        send(wire.message(null, "server.draining", now(), Map.of("reconnectInMs", reconnectInMs)));
+        close(CloseCodes.DRAINING, "server draining");
+      }
+    });
+  }
+
+  // ---------------------------------------------------------------- frames
+
+  private void onText(String text) {
+    heard();
+    Command command;
+    try {
+      command = endpoint.parser().parse(text);
+    } catch (ProtocolException e) {
+      error(e.re(), e.code(), e.getMessage());
+      if (sessionId == null && !helloPending) {
+        close(CloseCodes.UNAUTHENTICATED, "the first message must be hello");
+      }
+      return;
+    }
+    if (command instanceof Hello hello) {
+      onHello(hello);
+    } else if (sessionId == null) {
+      if (helloPending) {
+        error(command.id(), ErrorCode.BAD_REQUEST, "wait for welcome before sending commands");
+      } else {
+        error(command.id(), ErrorCode.UNAUTHENTICATED, "the first message must be hello");
+        close(CloseCodes.UNAUTHENTICATED, "the first message must be hello");
+      }
+    } else {
+      dispatch(command);
+    }
+  }
+
+  private void dispatch(Command command) {
+    if (command instanceof Join c) {
+      onJoin(c);
+    } else if (command instanceof Leave c) {
+      call(c.id(), "leave", engine.leave(sessionId, c.resource()),
+          (re, v) -> reply(re, "left", Map.of("resource", c.resource())));
+    } else if (command instanceof Acquire c) {
+      call(c.id(), "acquire", engine.acquire(principal, sessionId, c.resource(), c.takeOwn()),
+          (re, lease) -> reply(re, "lock.granted", Wire.lease(lease)));
+    } else if (command instanceof Release c) {
+      call(c.id(), "release", engine.release(sessionId, c.resource()),
+          (re, v) -> reply(re, "lock.released", Map.of("resource", c.resource())));
+    } else if (command instanceof Renew c) {
+      call(c.id(), "renew", engine.renew(sessionId, c.resource(), c.token()),
+          (re, lease) -> reply(re, "lock.renewed", renewed(lease)));
+    } else if (command instanceof Heartbeat c) {
+      call(c.id(), "heartbeat", engine.heartbeat(sessionId),
+          (re, leases) -> reply(re, "heartbeat.ack", Map.of("locks", leases.stream().map(Wire::lease).toList())));
+    } else if (command instanceof PresenceSync c) {
+      call(c.id(), "sync", engine.sync(sessionId, c.resource()), (re, state) -> {
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("resource", state.resource());
+        f.put("version", state.presence().version());
+        f.put("members", state.presence().members());
+        reply(re, "presence", f);
+      });
+    } else if (command instanceof Ping c) {
+      reply(c.id(), "pong", Map.of());
+    } else if (command instanceof Bye c) {
+      onBye(c);
+    } else {
+      error(command.id(), ErrorCode.BAD_REQUEST, "already said hello");
+    }
+  }
+
+  private void onHello(Hello hello) {
+    if (sessionId != null || helloPending) {
+      error(hello.id(), ErrorCode.BAD_REQUEST, "already said hello");
+      return;
+    }
+    helloPending = true;
+    endpoint.authenticate(hello.token()).onComplete(ar -> {
+      if (closed) {
+        return;
+      }
+      if (ar.failed()) {
+        helloPending = false;
+        error(hello.id(), ErrorCode.UNAUTHENTICATED, ar.cause().getMessage());
+        close(CloseCodes.UNAUTHENTICATED, "unauthenticated");
+        return;
+      }
+      principal = ar.result();
+      onContext(engine.hello(principal, hello.resume(), this), (grant, e) -> {
+        helloPending = false;
+        if (e != null) {
+          fail(hello.id(), "hello", e);
+          close(CloseCodes.INTERNAL, "cannot open a session");
+          return;
+        }
+        sessionId = grant.sessionId();
+        context.owner().cancelTimer(helloTimer);
+        if (closed) {
+          engine.disconnected(sessionId, connectionId);
+          return;
+        }
+        reply(hello.id(), "welcome", welcome(grant));
+      });
+    });
+  }
+
+  private Map<String, Object> welcome(SessionGrant grant) {
+    Policy defaults = engine.defaultPolicy();
+    Map<String, Object> user = new LinkedHashMap<>();
+    user.put("id", principal.userId());
+    user.put("name", principal.name());
+    user.put("roles", principal.roles().stream().sorted().toList());
+    Map<String, Object> f = new LinkedHashMap<>();
+    f.put("sessionId", grant.sessionId());
+    f.put("resumeToken", grant.resumeToken());
+    f.put("user", user);
+    f.put("resumed", grant.resumed());
+    f.put("heartbeatMs", defaults.heartbeatInterval().toMillis());
+    f.put("lockTtlMs", defaults.lockTtl().toMillis());
+    f.put("graceMs", defaults.disconnectGrace().toMillis());
+    f.put("resources", grant.resources().stream().map(Wire::resourceState).toList());
+    return f;
+  }
+
+  private void onJoin(Join c) {
+    call(c.id(), "join", engine.join(principal, sessionId, c.resource(), c.mode()), (re, joined) -> {
+      reply(re, "joined", joinedFields(joined, engine.policy(c.resource())));
+    });
+  }
+
+  private static Map<String, Object> joinedFields(JoinResult joined, Policy policy) {
+    Map<String, Object> f = Wire.resourceState(joined.state());
+    if (joined.downgraded()) {
+      f.put("downgraded", true);
+      f.put("reason", joined.reason().name());
+    }
+    f.put("policy", Wire.policy(policy));
+    return f;
+  }
+
+  private void onBye(Bye c) {
+    ended = true;
+    onContext(engine.bye(sessionId, connectionId), (v, e) -> close(CloseCodes.NORMAL, "bye"));
+  }
+
+  private static Map<String, Object> renewed(Lease lease) {
+    Map<String, Object> f = new LinkedHashMap<>();
+    f.put("resource", lease.resource());
+    f.put("expiresAt", lease.expiresAt());
+    f.put("remainingMs", lease.remainingMs());
+    return f;
+  }
+
+  // ---------------------------------------------------------------- plumbing
+
+  /** Runs {@code onDone} on this connection's context when the engine answers, counting the result. */
+  private <T> void call(String re, String operation, CompletionStage<T> stage, BiConsumer<String, T> onDone) {
+    long start = endpoint.clock().monotonicNanos();
+    onContext(stage, (value, e) -> {
+      long nanos = endpoint.clock().monotonicNanos() - start;
+      if (e != null) {
+        endpoint.metrics().operation(operation, resultOf(e), nanos);
+        fail(re, operation, e);
+      } else {
+        endpoint.metrics().operation(operation, "ok", nanos);
+        onDone.accept(re, value);
+      }
+    });
+  }
+
+  private <T> void onContext(CompletionStage<T> stage, BiConsumer<T, Throwable> handler) {
+    stage.whenComplete((value, e) -> {
+      Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+      if (context == Vertx.currentContext()) {
+        handler.accept(value, cause);
+      } else {
+        context.runOnContext(v -> handler.accept(value, cause));
+      }
+    });
+  }
+
+  private static String resultOf(Throwable e) {
+    return e instanceof BatonException b ? b.code().name() : ErrorCode.INTERNAL.name();
+  }
+
+  private void fail(String re, String operation, Throwable e) {
+    if (e instanceof BatonException b) {
+      send(wire.error(re, b, now()));
+    } else {
+      log.error("{} failed on connection {}", operation, connectionId, e);
+      error(re, ErrorCode.INTERNAL, "internal error");
+    }
+  }
+
+  private void reply(String re, String type, Map<String, ?> fields) {
+    send(wire.message(re, type, now(), fields));
+  }
+
+  private void error(String re, ErrorCode code, String message) {
+    send(wire.error(re, code, message, now(), Map.of()));
+  }
+
+  private void send(String text) {
+    if (!closed) {
+      ws.writeTextMessage(text);
+    }
+  }
+
+  private void close(short code, String reason) {
+    if (!closed) {
+      ws.close(code, reason);
+    }
+  }
+
+  private void heard() {
+    lastHeardNanos = endpoint.clock().monotonicNanos();
+  }
+
+  /** Sends a WebSocket ping, or closes a connection that has been silent past pingInterval + pingTimeout. */
+  private void ping() {
+    long silent = endpoint.clock().monotonicNanos() - lastHeardNanos;
+    long limit = endpoint.config().pingInterval().plus(endpoint.config().pingTimeout()).toNanos();
+    if (silent >= limit) {
+      close(CloseCodes.GOING_AWAY, "ping timeout");
+      onClosed();
+    } else if (!closed) {
+      ws.writePing(Buffer.buffer());
+    }
+  }
+
+  private void onClosed() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    context.owner().cancelTimer(helloTimer);
+    context.owner().cancelTimer(pingTimer);
+    endpoint.closed(this);
+    if (sessionId != null && !ended) {
+      engine.disconnected(sessionId, connectionId);
+    } else if (sessionId == null) {
+      engine.abandoned(connectionId);
+    }
+  }
+
+  private long now() {
+    return endpoint.clock().wallMillis();
+  }
+
+  /** For logs. */
+  @Override
+  public String toString() {
+    return "Connection[" + connectionId + (sessionId == null ? "" : ", session " + sessionId) + "]";
+  }
+}
