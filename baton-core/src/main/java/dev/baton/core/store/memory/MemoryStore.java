@@ -370,10 +370,10 @@ public final class MemoryStore implements Store {
             return new Verification(true, null, res.lock.holder, lock);
           }
           String reason;
-          if (token == res.lastEndedToken && res.lastEndReason != null) {
-            reason = res.lastEndReason;
-          } else if (token > 0 && token < res.lastGrantedToken) {
+          if (token > 0 && token < res.lastGrantedToken) {
             reason = "superseded";
+          } else if (token == res.lastEndedToken && res.lastEndReason != null) {
+            reason = res.lastEndReason;
           } else {
             reason = "unknown";
           }
@@ -520,7 +520,8 @@ public final class MemoryStore implements Store {
     }
     int limit = policies.forType(res.id.type()).maxLocksPerUserPerDocument();
     long held = 0;
-    for (ResourceRecord child : doc.children.values()) {
+    for (ResourceRecord child : List.copyOf(doc.children.values())) {
+      settle(child);
       if (child.lock != null && child.lock.holder.userId().equals(s.userId)) {
         held++;
       }
