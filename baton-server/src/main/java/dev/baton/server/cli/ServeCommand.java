@@ -6,6 +6,7 @@ import dev.baton.server.config.BatonConfig;
 import dev.baton.server.config.ConfigException;
 import dev.baton.server.config.Overrides;
 import java.nio.file.Path;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
@@ -17,7 +18,7 @@ import picocli.CommandLine.Option;
  * 1 when the configuration is refused, with the message naming the key.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true, description = "Run a Baton node.")
-final class ServeCommand implements java.util.concurrent.Callable<Integer> {
+final class ServeCommand implements Callable<Integer> {
 
   @Option(names = "--config", paramLabel = "FILE", description = "YAML configuration file")
   Path config;
@@ -49,6 +50,9 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
     BatonServer server;
     try {
       server = new BatonServer(loaded, Clock.system());
+    } catch (ConfigException e) {
+      System.err.println("baton: configuration refused: " + e.getMessage());
+      return 1;
     } catch (IllegalArgumentException e) {
       System.err.println("baton: " + e.getMessage());
       return 1;

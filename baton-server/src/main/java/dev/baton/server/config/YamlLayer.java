@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -20,7 +21,10 @@ final class YamlLayer {
 
   private static final ObjectMapper YAML =
       new ObjectMapper(
-          YAMLFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build());
+          YAMLFactory.builder()
+              .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+              .enable(YAMLParser.Feature.EMPTY_STRING_AS_NULL)
+              .build());
 
   private YamlLayer() {}
 
@@ -64,6 +68,10 @@ final class YamlLayer {
       if (prefix.equals(ConfigKeys.TYPES)) {
         readType(field.getKey(), node, raw);
         continue;
+      }
+      if (field.getKey().contains(".")) {
+        throw new ConfigException(
+            "unknown key " + path + " (a key must not contain dots: nest the mappings instead)");
       }
       switch (ConfigKeys.kindOf(path)) {
         case LEAF -> raw.put(path, scalar(path, node), RawConfig.Source.FILE);
