@@ -1,0 +1,398 @@
+package dev.baton.server.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.baton.core.identity.Access;
+import dev.baton.core.time.Clock;
+import dev.baton.server.BatonServer;
+import dev.baton.server.auth.TokenMinter;
+import dev.baton.server.auth.TokenRequest;
+import dev.baton.server.config.BatonConfig;
+import dev.baton.server.config.Overrides;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.awaitility.Awaitility;
+
+/**
+ * A real {@link BatonServer} on a free loopback port, configured from a YAML file written into its own
+ * temporary folder (token file and audit log there too), with short timings so that TTLs and graces
+ * can pass in a test. Mints tokens with the same HMAC secret, opens {@link TestClient}s and calls the
+ * HTTP API with the JDK {@link HttpClient}.
+ *
+ * <p>Default timings: lock TTL 3 s, heartbeat 1 s, disconnect grace 2 s, expiry warning 1.5 s, server
+ * pings every 1 s with a 1 s timeout, sweeps every 100 ms, hello timeout 10 s. Change them with {@link
+ * #builder()}.
+ *
+ * <p>Thread-safe enough for tests: start and stop from one thread; clients may be opened from many.
+ */
+public final class TestServer implements AutoCloseable {
+
+  /** The HMAC secret of every test server (40 bytes). */
+  public static final String SECRET = "baton-test-secret-0123456789abcdef-0123";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Path dir;
+  private final BatonConfig config;
+  private final BatonServer server;
+  private final int port;
+  private final TokenMinter minter = TokenMinter.withSecret(SECRET, null, null, Clock.system());
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final List<TestClient> clients = new CopyOnWriteArrayList<>();
+  private CompletableFuture<Void> stopFuture;
+
+  private TestServer(Builder b) {
+    try {
+      dir = Files.createTempDirectory("baton-test-");
+      Path yaml = Files.writeString(dir.resolve("baton.yaml"), b.yaml(dir));
+      config = BatonConfig.load(yaml, Map.of(), new Overrides(null, null, b.dev, null, null));
+      server = new BatonServer(config, Clock.system());
+      port = server.start().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (Exception e) {
+      throw new IllegalStateException("the test server did not start", e);
+    }
+  }
+
+  /** A server with the default test timings. */
+  public static TestServer start() {
+    return builder().start();
+  }
+
+  /** Options for a server. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The bound port. */
+  public int port() {
+    return port;
+  }
+
+  /** The configuration the server runs with. */
+  public BatonConfig config() {
+    return config;
+  }
+
+  /** The server itself, for {@link BatonServer#stop()} in drain tests. */
+  public BatonServer server() {
+    return server;
+  }
+
+  /** The temporary folder of this server (config, token file, audit log). */
+  public Path dir() {
+    return dir;
+  }
+
+  /** {@code ws://127.0.0.1:port/v1/ws}. */
+  public URI wsUri() {
+    return URI.create("ws://127.0.0.1:" + port + "/v1/ws");
+  }
+
+  /** {@code http://127.0.0.1:port} + {@code path}. */
+  public URI uri(String path) {
+    return URI.create("http://127.0.0.1:" + port + path);
+  }
+
+  // ---------------------------------------------------------------- tokens
+
+  /** A one-hour token for {@code userId} with a display name and roles; default access applies. */
+  public String token(String userId, String name, String... roles) {
+    return token(userId, name, List.of(roles), null);
+  }
+
+  /** A one-hour token with a resources claim (or null for none). */
+  public String token(String userId, String name, List<String> roles, Map<String, Access> resources) {
+    return minter.mint(new TokenRequest(userId, name, roles, resources, Duration.ofHours(1)));
+  }
+
+  /** A token of the document service: role {@code service}. */
+  public String serviceToken() {
+    return token("document-service", "Document service", "service");
+  }
+
+  // ---------------------------------------------------------------- clients
+
+  /** Opens a WebSocket client (no hello yet) that records every message. */
+  public TestClient connect(String label) {
+    return connect(label, true);
+  }
+
+  /**
+   * Opens a WebSocket client (no hello yet).
+   *
+   * @param record whether to keep every received message (off for load tests; {@code ts} and token
+   *     checks still run)
+   */
+  public TestClient connect(String label, boolean record) {
+    TestClient c = TestClient.open(wsUri(), label, record);
+    clients.add(c);
+    return c;
+  }
+
+  /** Opens a client and says hello as {@code userId}. */
+  public TestClient login(String label, String userId, String name, String... roles) {
+    TestClient c = connect(label);
+    c.hello(token(userId, name, roles));
+    return c;
+  }
+
+  /** Every client opened on this server. */
+  public List<TestClient> clients() {
+    return List.copyOf(clients);
+  }
+
+  /**
+   * Checks SPEC section 3's "nobody else ever sees a token" over everything every client of this
+   * server received: every fencing token a client saw is one granted to its own session, and no token
+   * was granted to two sessions. Also surfaces any problem a client noticed on its receiving thread
+   * (a message without {@code ts}, unparsable JSON, a lock state showing another session's token).
+   */
+  public void assertTokensPrivate() {
+    Map<Long, Set<String>> owners = new HashMap<>();
+    Map<String, Set<Long>> ownBySession = new HashMap<>();
+    for (TestClient c : clients) {
+      c.assertHealthy();
+      if (c.sessionId() == null) {
+        continue;
+      }
+      for (long t : c.ownTokens()) {
+        owners.computeIfAbsent(t, k -> new HashSet<>()).add(c.sessionId());
+        ownBySession.computeIfAbsent(c.sessionId(), k -> new HashSet<>()).add(t);
+      }
+    }
+    owners.forEach((token, sessions) ->
+        assertThat(sessions).as("sessions that were shown fencing token %d as their own", token).hasSize(1));
+    for (TestClient c : clients) {
+      if (c.sessionId() == null) {
+        assertThat(c.seenTokens()).as("tokens seen by %s before it had a session", c.label()).isEmpty();
+        continue;
+      }
+      Set<Long> own = ownBySession.getOrDefault(c.sessionId(), Set.of());
+      assertThat(own).as("tokens of %s's own locks, against every token it was sent", c.label())
+          .containsAll(c.seenTokens());
+    }
+  }
+
+  // ---------------------------------------------------------------- HTTP
+
+  /** A response with its body parsed as JSON when it is JSON. */
+  public record Response(int status, String body, JsonNode json) {}
+
+  /** GET {@code path} with {@code bearer} (null for none). */
+  public Response get(String path, String bearer) {
+    HttpRequest.Builder r = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(10)).GET();
+    if (bearer != null) {
+      r.header("Authorization", "Bearer " + bearer);
+    }
+    return send(r.build());
+  }
+
+  /** POST {@code body} (JSON text) to {@code path} with {@code bearer} (null for none). */
+  public Response post(String path, String bearer, String body) {
+    HttpRequest.Builder r = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(10))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body));
+    if (bearer != null) {
+      r.header("Authorization", "Bearer " + bearer);
+    }
+    return send(r.build());
+  }
+
+  /** {@code POST /v1/locks/verify {resource, token}} as the document service. */
+  public Response verify(String resource, long token) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("resource", resource);
+    body.put("token", token);
+    try {
+      return post("/v1/locks/verify", serviceToken(), JSON.writeValueAsString(body));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** {@code GET /v1/resources/{resource}} as the document service; must answer 200. */
+  public JsonNode resourceState(String resource) {
+    Response r = get("/v1/resources/" + resource, serviceToken());
+    assertThat(r.status()).as("GET /v1/resources/%s: %s", resource, r.body()).isEqualTo(200);
+    return r.json();
+  }
+
+  private Response send(HttpRequest request) {
+    try {
+      HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+      JsonNode json = null;
+      if (r.headers().firstValue("content-type").orElse("").startsWith("application/json")) {
+        json = JSON.readTree(r.body());
+      }
+      return new Response(r.statusCode(), r.body(), json);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  // ---------------------------------------------------------------- stop
+
+  /**
+   * Stops the server (drain included) unless already stopped, and waits up to 15 s until it is down.
+   *
+   * <p>"Down" is the future of {@link BatonServer#stop()} completing, or the port refusing
+   * connections, whichever comes first: the future of {@code stop()} does not complete at present
+   * (see {@code ServerDrainingTest#stopCompletesItsFuture}), and waiting for it would cost every
+   * test its full timeout.
+   *
+   * @return whether the future of {@code stop()} completed
+   */
+  public boolean stop() {
+    if (stopFuture == null) {
+      stopFuture = server.stop().toCompletionStage().toCompletableFuture();
+    }
+    CompletableFuture<Void> f = stopFuture;
+    Awaitility.await("the test server stops").dontCatchUncaughtExceptions().atMost(Duration.ofSeconds(15)).pollDelay(Duration.ZERO)
+        .pollInterval(Duration.ofMillis(20)).until(() -> f.isDone() || !accepting());
+    return f.isDone();
+  }
+
+  /** The future of {@link BatonServer#stop()}, once {@link #stop()} was called. */
+  public CompletableFuture<Void> stopFuture() {
+    return stopFuture;
+  }
+
+  private boolean accepting() {
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** Closes every client, stops the server and deletes the temporary folder. */
+  @Override
+  public void close() {
+    for (TestClient c : clients) {
+      c.abort();
+    }
+    try {
+      stop();
+    } finally {
+      deleteDir();
+    }
+  }
+
+  private void deleteDir() {
+    try (Stream<Path> paths = Files.walk(dir)) {
+      List<Path> all = new ArrayList<>(paths.sorted(Comparator.reverseOrder()).toList());
+      for (Path p : all) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      // a leftover temp folder is harmless
+    }
+  }
+
+  /** Options of a {@link TestServer}; every duration in the YAML form ({@code 3s}, {@code 1500ms}). */
+  public static final class Builder {
+    private String lockTtl = "3s";
+    private String heartbeatInterval = "1s";
+    private String disconnectGrace = "2s";
+    private String expiryWarning = "1500ms";
+    private String helloTimeout = "10s";
+    private String pingInterval = "1s";
+    private String pingTimeout = "1s";
+    private String sweepInterval = "100ms";
+    private boolean dev;
+
+    private Builder() {}
+
+    /** {@code policies.default.lockTtl}, {@code heartbeatInterval} and {@code expiryWarning}. */
+    public Builder lock(String lockTtl, String heartbeatInterval, String expiryWarning) {
+      this.lockTtl = lockTtl;
+      this.heartbeatInterval = heartbeatInterval;
+      this.expiryWarning = expiryWarning;
+      return this;
+    }
+
+    /** {@code policies.default.disconnectGrace}. */
+    public Builder disconnectGrace(String grace) {
+      this.disconnectGrace = grace;
+      return this;
+    }
+
+    /** {@code server.helloTimeout}. */
+    public Builder helloTimeout(String timeout) {
+      this.helloTimeout = timeout;
+      return this;
+    }
+
+    /** {@code server.pingInterval} and {@code server.pingTimeout}. */
+    public Builder ping(String interval, String timeout) {
+      this.pingInterval = interval;
+      this.pingTimeout = timeout;
+      return this;
+    }
+
+    /** Dev mode ({@code --dev}). */
+    public Builder dev(boolean dev) {
+      this.dev = dev;
+      return this;
+    }
+
+    /** Starts the server. */
+    public TestServer start() {
+      return new TestServer(this);
+    }
+
+    String yaml(Path dir) {
+      return String.join("\n",
+          "server:",
+          "  host: 127.0.0.1",
+          "  port: 0",
+          "  helloTimeout: " + helloTimeout,
+          "  pingInterval: " + pingInterval,
+          "  pingTimeout: " + pingTimeout,
+          "store:",
+          "  type: memory",
+          "  sweepInterval: " + sweepInterval,
+          "  tokenFile: '" + dir.resolve("fencing-counter") + "'",
+          "auth:",
+          "  hmacSecret: '" + SECRET + "'",
+          "audit:",
+          "  file: '" + dir.resolve("audit.jsonl") + "'",
+          "policies:",
+          "  default:",
+          "    lockTtl: " + lockTtl,
+          "    heartbeatInterval: " + heartbeatInterval,
+          "    disconnectGrace: " + disconnectGrace,
+          "    expiryWarning: " + expiryWarning,
+          "");
+    }
+  }
+}
