@@ -3,6 +3,7 @@ package dev.baton.server;
 import dev.baton.core.engine.Engine;
 import dev.baton.core.engine.ExpirySweeper;
 import dev.baton.core.engine.Hub;
+import dev.baton.core.engine.Roles;
 import dev.baton.core.fencing.FileFencingCounter;
 import dev.baton.core.store.Store;
 import dev.baton.core.store.memory.MemoryStore;
@@ -68,7 +69,8 @@ public final class BatonServer {
     Hub hub = new Hub();
     this.store = new MemoryStore(clock, config.policies(),
         new FileFencingCounter(config.store().tokenFile(), 10_000, clock.wallMillis() * 1000), hub);
-    this.engine = new Engine(store, config.policies(), hub);
+    this.engine = new Engine(store, config.policies(), hub,
+        new Roles(config.auth().adminRole(), config.auth().emergencyRole()));
     this.metrics = new BatonMetrics(store::stats);
     this.jwt = new JwtAuthenticator(config.auth(), clock);
     this.endpoint = new WebSocketEndpoint(vertx, engine, jwt::authenticate, config.server(), metrics, clock,

@@ -9,11 +9,13 @@ import dev.baton.core.event.SessionAttached;
 import dev.baton.core.identity.Principal;
 import dev.baton.core.model.Lease;
 import dev.baton.core.policy.Policy;
+import dev.baton.core.store.AcquireResult;
 import dev.baton.core.store.JoinResult;
 import dev.baton.core.store.SessionGrant;
 import dev.baton.server.protocol.Command;
 import dev.baton.server.protocol.Command.Acquire;
 import dev.baton.server.protocol.Command.Bye;
+import dev.baton.server.protocol.Command.Cancel;
 import dev.baton.server.protocol.Command.Heartbeat;
 import dev.baton.server.protocol.Command.Hello;
 import dev.baton.server.protocol.Command.Join;
@@ -21,7 +23,10 @@ import dev.baton.server.protocol.Command.Leave;
 import dev.baton.server.protocol.Command.Ping;
 import dev.baton.server.protocol.Command.PresenceSync;
 import dev.baton.server.protocol.Command.Release;
+import dev.baton.server.protocol.Command.Request;
 import dev.baton.server.protocol.Command.Renew;
+import dev.baton.server.protocol.Command.RespondTakeover;
+import dev.baton.server.protocol.Command.Takeover;
 import dev.baton.server.protocol.ProtocolException;
 import dev.baton.server.protocol.Wire;
 import io.vertx.core.Context;
@@ -159,8 +164,20 @@ final class Connection implements Subscriber {
       call(c.id(), "leave", engine.leave(sessionId, c.resource()),
           (re, v) -> reply(re, "left", Map.of("resource", c.resource())));
     } else if (command instanceof Acquire c) {
-      call(c.id(), "acquire", engine.acquire(principal, sessionId, c.resource(), c.takeOwn()),
-          (re, lease) -> reply(re, "lock.granted", Wire.lease(lease)));
+      call(c.id(), "acquire", engine.acquire(principal, sessionId, c.resource(), c.takeOwn(), c.waitInQueue()),
+          this::replyAcquired);
+    } else if (command instanceof Cancel c) {
+      call(c.id(), "cancel", engine.cancel(sessionId, c.resource()),
+          (re, v) -> reply(re, "lock.cancelled", Map.of("resource", c.resource())));
+    } else if (command instanceof Request c) {
+      call(c.id(), "request", engine.request(principal, sessionId, c.resource(), c.message()),
+          (re, v) -> reply(re, "lock.request.sent", Map.of("resource", c.resource())));
+    } else if (command instanceof Takeover c) {
+      call(c.id(), "takeover", engine.takeover(principal, sessionId, c.resource(), c.reason(), c.force()),
+          this::replyAcquired);
+    } else if (command instanceof RespondTakeover c) {
+      call(c.id(), "takeover.respond", engine.respondTakeover(sessionId, c.resource(), c.accept()),
+          (re, v) -> reply(re, "takeover.responded", Map.of("resource", c.resource(), "accept", c.accept())));
     } else if (command instanceof Release c) {
       call(c.id(), "release", engine.release(sessionId, c.resource()),
           (re, v) -> reply(re, "lock.released", Map.of("resource", c.resource())));
@@ -259,6 +276,22 @@ final class Connection implements Subscriber {
   private void onBye(Bye c) {
     ended = true;
     onContext(engine.bye(sessionId, connectionId), (v, e) -> close(CloseCodes.NORMAL, "bye"));
+  }
+
+  /** {@code lock.granted}, {@code lock.queued} or {@code takeover.pending}, by outcome. */
+  private void replyAcquired(String re, AcquireResult result) {
+    if (result instanceof AcquireResult.Granted g) {
+      reply(re, "lock.granted", Wire.lease(g.lease()));
+    } else if (result instanceof AcquireResult.Queued q) {
+      reply(re, "lock.queued", Map.of("resource", q.resource(), "position", q.position()));
+    } else {
+      AcquireResult.TakeoverPending p = (AcquireResult.TakeoverPending) result;
+      Map<String, Object> f = new LinkedHashMap<>();
+      f.put("resource", p.resource());
+      f.put("deadline", p.deadline());
+      f.put("remainingMs", p.remainingMs());
+      reply(re, "takeover.pending", f);
+    }
   }
 
   private static Map<String, Object> renewed(Lease lease) {
