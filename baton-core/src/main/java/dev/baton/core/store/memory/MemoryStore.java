@@ -297,6 +297,7 @@ public final class MemoryStore implements Store {
     return run(() -> {
       SessionRecord s = st.session(sessionId);
       ResourceRecord res = st.joined(s, resource);
+      settle(res);
       boolean cancelled = tx.dequeue(res, s.id);
       if (res.takeover != null && res.takeover.by.sessionId().equals(s.id)) {
         res.takeover = null;
@@ -325,7 +326,7 @@ public final class MemoryStore implements Store {
       Long last = res.lastRequestNanos.get(s.userId);
       long interval = REQUEST_INTERVAL.toNanos();
       if (last != null && now - last < interval) {
-        long retryAfterMs = MemoryState.millis(interval - (now - last));
+        long retryAfterMs = (interval - (now - last) + 999_999) / 1_000_000;
         throw new BatonException(ErrorCode.RATE_LIMITED, "one request per " + REQUEST_INTERVAL.toSeconds()
             + " s: try again in " + Refusals.humanDuration(retryAfterMs),
             Map.of("retryAfterMs", retryAfterMs));
@@ -419,7 +420,6 @@ public final class MemoryStore implements Store {
       if (res == null || res.lock == null) {
         throw new BatonException(ErrorCode.NOT_HOLDER, "nobody holds " + resource);
       }
-      res.takeover = null;
       tx.revoke(res, actor, reason, "released");
       tx.publishLock(res);
       return null;
