@@ -238,9 +238,9 @@ public final class Engine {
     return policies.forType(resource.type());
   }
 
-  /** The default policy, whose timings {@code welcome} announces. */
-  public Policy defaultPolicy() {
-    return policies.defaultPolicy();
+  /** The policies, whose timings {@code welcome} announces. */
+  public Policies policies() {
+    return policies;
   }
 
   /** Counts for metrics. */

@@ -70,16 +70,15 @@ public final class HttpApi {
     router.get("/metrics").handler(ctx -> ctx.response()
         .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
         .end(metrics.get()));
-    router.route("/v1/resources/*").handler(this::authorize);
-    router.route("/v1/documents/*").handler(this::authorize);
-    router.route("/v1/locks/*").handler(this::authorize);
-    router.route("/v1/users/*").handler(this::authorize);
+    // The body is read before the token is checked: the check is asynchronous, and a body not yet
+    // read by then is lost.
+    router.route("/v1/*").handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES));
+    router.route("/v1/*").handler(this::authorize);
     router.get("/v1/resources/:resource").handler(this::getResource);
     router.get("/v1/documents/:document").handler(this::getDocument);
-    router.post("/v1/locks/verify").handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES)).handler(this::verify);
+    router.post("/v1/locks/verify").handler(this::verify);
     router.get("/v1/users/:userId/locks").handler(this::userLocks);
-    router.delete("/v1/locks/:resource").handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES))
-        .handler(this::forceRelease);
+    router.delete("/v1/locks/:resource").handler(this::forceRelease);
   }
 
   private void ready(RoutingContext ctx) {

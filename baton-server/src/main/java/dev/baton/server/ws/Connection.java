@@ -29,6 +29,7 @@ import dev.baton.server.protocol.Command.RespondTakeover;
 import dev.baton.server.protocol.Command.Takeover;
 import dev.baton.server.protocol.ProtocolException;
 import dev.baton.server.protocol.Wire;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -87,7 +88,7 @@ final class Connection implements Subscriber {
       error(null, ErrorCode.BAD_REQUEST, "binary frames are not accepted: send JSON text frames");
     });
     ws.pongHandler(b -> heard());
-    ws.exceptionHandler(e -> log.debug("connection {}: {}", connectionId, e.toString()));
+    ws.exceptionHandler(this::onException);
     ws.closeHandler(v -> onClosed());
     helloTimer = context.owner().setTimer(endpoint.config().helloTimeout().toMillis(), id -> {
       if (sessionId == null) {
@@ -95,6 +96,19 @@ final class Connection implements Subscriber {
       }
     });
     pingTimer = context.owner().setPeriodic(endpoint.config().pingInterval().toMillis(), id -> ping());
+  }
+
+  /**
+   * A frame over {@code maxFrameBytes} (Netty's decoder) or a message over it (Vert.x's aggregation):
+   * close 1009. Anything else is the transport's own business, logged at debug.
+   */
+  private void onException(Throwable e) {
+    if (e instanceof CorruptedWebSocketFrameException
+        || (e instanceof IllegalStateException && String.valueOf(e.getMessage()).contains("max message size"))) {
+      close(CloseCodes.TOO_BIG, "message over " + endpoint.config().maxFrameBytes() + " bytes");
+    } else {
+      log.debug("connection {}: {}", connectionId, e.toString());
+    }
   }
 
   @Override
@@ -139,7 +153,7 @@ final class Connection implements Subscriber {
     } catch (ProtocolException e) {
       error(e.re(), e.code(), e.getMessage());
       if (sessionId == null && !helloPending) {
-        close(CloseCodes.UNAUTHENTICATED, "the first message must be hello");
+        close(CloseCodes.UNAUTHENTICATED, "expected a valid hello");
       }
       return;
     }
@@ -240,7 +254,7 @@ final class Connection implements Subscriber {
   }
 
   private Map<String, Object> welcome(SessionGrant grant) {
-    Policy defaults = engine.defaultPolicy();
+    Policy defaults = engine.policies().defaultPolicy();
     Map<String, Object> user = new LinkedHashMap<>();
     user.put("id", principal.userId());
     user.put("name", principal.name());
@@ -250,7 +264,7 @@ final class Connection implements Subscriber {
     f.put("resumeToken", grant.resumeToken());
     f.put("user", user);
     f.put("resumed", grant.resumed());
-    f.put("heartbeatMs", defaults.heartbeatInterval().toMillis());
+    f.put("heartbeatMs", engine.policies().shortestHeartbeat().toMillis());
     f.put("lockTtlMs", defaults.lockTtl().toMillis());
     f.put("graceMs", defaults.disconnectGrace().toMillis());
     f.put("resources", grant.resources().stream().map(Wire::resourceState).toList());
@@ -268,6 +282,10 @@ final class Connection implements Subscriber {
     if (joined.downgraded()) {
       f.put("downgraded", true);
       f.put("reason", joined.reason().name());
+      f.put("message", joined.message());
+      if (joined.lockResource() != null) {
+        f.put("lockResource", joined.lockResource());
+      }
     }
     f.put("policy", Wire.policy(policy));
     return f;
@@ -359,6 +377,8 @@ final class Connection implements Subscriber {
 
   private void close(short code, String reason) {
     if (!closed) {
+      context.owner().cancelTimer(pingTimer);
+      context.owner().cancelTimer(helloTimer);
       ws.close(code, reason);
     }
   }

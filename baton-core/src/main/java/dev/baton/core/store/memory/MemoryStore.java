@@ -162,12 +162,12 @@ public final class MemoryStore implements Store {
       settle(res);
       boolean wantsEdit = mode == JoinMode.EDIT;
       boolean holds = res.lock != null && res.lock.sessionIs(s.id);
-      ErrorCode reason = null;
+      BatonException refusal = null;
       if (wantsEdit && !holds) {
-        BatonException blocked = canEdit ? tx.blocker(s, res, false) : null;
-        reason = canEdit ? (blocked == null ? null : blocked.code()) : ErrorCode.FORBIDDEN;
+        refusal = canEdit ? tx.blocker(s, res, false)
+            : new BatonException(ErrorCode.FORBIDDEN, "no edit access to " + resource);
       }
-      boolean asEditor = wantsEdit && reason == null;
+      boolean asEditor = wantsEdit && refusal == null;
       if (!res.members.containsKey(s.id)) {
         if (s.memberships.size() >= policy.maxJoinsPerSession()) {
           throw Refusals.limit(ErrorCode.JOIN_LIMIT, "this session has joined " + s.memberships.size()
@@ -195,7 +195,11 @@ public final class MemoryStore implements Store {
         tx.publishLock(res);
       }
       res.touchedNanos = st.now();
-      return new JoinResult(st.view(res, s.id), wantsEdit && reason != null, reason);
+      if (refusal == null) {
+        return JoinResult.as(st.view(res, s.id));
+      }
+      return new JoinResult(st.view(res, s.id), true, refusal.code(), refusal.getMessage(),
+          (String) refusal.details().get("lockResource"));
     });
   }
 

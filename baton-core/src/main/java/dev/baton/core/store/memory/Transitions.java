@@ -68,7 +68,8 @@ final class Transitions {
     }
     if (held >= limit) {
       return Refusals.limit(ErrorCode.LOCK_LIMIT,
-          s.name + " already holds " + held + " locks in " + res.id.document() + ", the limit", limit, held);
+          s.name + " already holds " + held + (held == 1 ? " lock" : " locks") + " in " + res.id.document()
+              + ", the limit", limit, held);
     }
     return null;
   }
