@@ -3,6 +3,7 @@ package dev.baton.server;
 import dev.baton.core.engine.Engine;
 import dev.baton.core.engine.ExpirySweeper;
 import dev.baton.core.engine.Hub;
+import dev.baton.core.engine.Roles;
 import dev.baton.core.fencing.FileFencingCounter;
 import dev.baton.core.store.Store;
 import dev.baton.core.store.memory.MemoryStore;
@@ -16,6 +17,7 @@ import dev.baton.server.http.HttpApi;
 import dev.baton.server.metrics.BatonMetrics;
 import dev.baton.server.protocol.Wire;
 import dev.baton.server.ws.WebSocketEndpoint;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -25,7 +27,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,7 +72,8 @@ public final class BatonServer {
     Hub hub = new Hub();
     this.store = new MemoryStore(clock, config.policies(),
         new FileFencingCounter(config.store().tokenFile(), 10_000, clock.wallMillis() * 1000), hub);
-    this.engine = new Engine(store, config.policies(), hub);
+    this.engine = new Engine(store, config.policies(), hub,
+        new Roles(config.auth().adminRole(), config.auth().emergencyRole()));
     this.metrics = new BatonMetrics(store::stats);
     this.jwt = new JwtAuthenticator(config.auth(), clock);
     this.endpoint = new WebSocketEndpoint(vertx, engine, jwt::authenticate, config.server(), metrics, clock,
@@ -107,16 +112,35 @@ public final class BatonServer {
   }
 
   /**
-   * Drains: every client gets {@code server.draining} and close 1012, then the listener and Vert.x stop.
-   * With the memory store, sessions and locks end with the process (see docs/operations.md).
+   * Drains and stops: every client gets {@code server.draining} and close 1012, the listener stops, then
+   * Vert.x. Blocks until done or {@code timeout} has passed. With the memory store, sessions and locks
+   * end with the process (see docs/operations.md). Call from a thread that is not a Vert.x event loop
+   * (a shutdown hook, a test); it waits for the event loops.
+   *
+   * @throws IllegalStateException when called from an event-loop thread
    */
-  public Future<Void> stop() {
+  public void stop(Duration timeout) throws InterruptedException {
+    if (Context.isOnEventLoopThread()) {
+      throw new IllegalStateException("stop() blocks: call it from outside the event loops");
+    }
+    long deadline = System.nanoTime() + timeout.toNanos();
     if (sweepTimer >= 0) {
       vertx.cancelTimer(sweepTimer);
     }
     endpoint.drain(DRAIN_SPREAD.toMillis());
-    Future<Void> closed = http == null ? Future.succeededFuture() : http.shutdown(2, TimeUnit.SECONDS);
-    return closed.transform(ar -> vertx.close());
+    if (http != null) {
+      await(http.shutdown(Math.max(1, timeout.toMillis() / 2), TimeUnit.MILLISECONDS), deadline);
+    }
+    await(vertx.close(), deadline);
+  }
+
+  private static void await(Future<?> f, long deadlineNanos) throws InterruptedException {
+    try {
+      f.toCompletionStage().toCompletableFuture().get(Math.max(0, deadlineNanos - System.nanoTime()),
+          TimeUnit.NANOSECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      log.warn("stopping: {}", e.toString());
+    }
   }
 
   /** Open WebSocket connections, for tests and metrics. */

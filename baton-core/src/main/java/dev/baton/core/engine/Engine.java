@@ -4,12 +4,15 @@ import dev.baton.core.error.BatonException;
 import dev.baton.core.error.ErrorCode;
 import dev.baton.core.identity.Access;
 import dev.baton.core.identity.Principal;
+import dev.baton.core.model.Holder;
 import dev.baton.core.model.JoinMode;
 import dev.baton.core.model.Lease;
 import dev.baton.core.model.ResourceState;
 import dev.baton.core.policy.Policies;
 import dev.baton.core.policy.Policy;
+import dev.baton.core.policy.TakeoverMode;
 import dev.baton.core.resource.ResourceId;
+import dev.baton.core.store.AcquireResult;
 import dev.baton.core.store.JoinResult;
 import dev.baton.core.store.ResourceLock;
 import dev.baton.core.store.SessionGrant;
@@ -33,16 +36,19 @@ public final class Engine {
   private final Store store;
   private final Policies policies;
   private final Hub hub;
+  private final Roles roles;
 
   /**
    * @param store where the state lives; it must publish to {@code hub}
    * @param policies the same policies the store was built with
    * @param hub this node's event router
+   * @param roles the names of the admin and emergency roles
    */
-  public Engine(Store store, Policies policies, Hub hub) {
+  public Engine(Store store, Policies policies, Hub hub, Roles roles) {
     this.store = Objects.requireNonNull(store);
     this.policies = Objects.requireNonNull(policies);
     this.hub = Objects.requireNonNull(hub);
+    this.roles = Objects.requireNonNull(roles);
   }
 
   /**
@@ -101,14 +107,81 @@ public final class Engine {
   /**
    * {@code lock.acquire}.
    *
+   * @param wait join the queue when the lock is held and the policy is {@code conflict: queue}
    * @throws BatonException FORBIDDEN without edit access; NOT_JOINED, LOCK_HELD, LOCK_LIMIT
    */
-  public CompletionStage<Lease> acquire(
-      Principal principal, String sessionId, ResourceId resource, boolean takeOwn) {
+  public CompletionStage<AcquireResult> acquire(
+      Principal principal, String sessionId, ResourceId resource, boolean takeOwn, boolean wait) {
     if (!principal.access().accessTo(resource).allows(Access.EDIT)) {
       return forbidden("edit", resource);
     }
-    return store.acquire(sessionId, resource, takeOwn);
+    return store.acquire(sessionId, resource, takeOwn, wait);
+  }
+
+  /** {@code lock.cancel}: leaves the queue or withdraws a pending takeover; BAD_REQUEST if neither. */
+  public CompletionStage<Void> cancel(String sessionId, ResourceId resource) {
+    return store.cancel(sessionId, resource);
+  }
+
+  /**
+   * {@code lock.request}: asks the holder to let the caller edit.
+   *
+   * @throws BatonException FORBIDDEN without edit access; NOT_JOINED, BAD_REQUEST, RATE_LIMITED
+   */
+  public CompletionStage<Void> request(Principal principal, String sessionId, ResourceId resource, String message) {
+    if (!principal.access().accessTo(resource).allows(Access.EDIT)) {
+      return forbidden("edit", resource);
+    }
+    return store.request(sessionId, resource, message);
+  }
+
+  /**
+   * {@code lock.takeover}: an admin asks for the lock (policy {@code takeover.mode}); with {@code force}
+   * an emergency user takes it at once (break-glass, also where the mode is {@code disabled}).
+   *
+   * @throws BatonException BAD_REQUEST without a reason; FORBIDDEN without the admin role (emergency
+   *     role for {@code force}), without edit access, or with takeover disabled; NOT_JOINED,
+   *     TAKEOVER_PENDING, LOCK_HELD
+   */
+  public CompletionStage<AcquireResult> takeover(
+      Principal principal, String sessionId, ResourceId resource, String reason, boolean force) {
+    if (reason == null || reason.isBlank()) {
+      return failed(ErrorCode.BAD_REQUEST, "a takeover needs a reason");
+    }
+    if (force ? !principal.hasRole(roles.emergency()) : !principal.hasRole(roles.admin())) {
+      return failed(ErrorCode.FORBIDDEN, force
+          ? "breaking the glass needs the " + roles.emergency() + " role"
+          : "a takeover needs the " + roles.admin() + " role");
+    }
+    if (!principal.access().accessTo(resource).allows(Access.EDIT)) {
+      return forbidden("edit", resource);
+    }
+    TakeoverMode mode = policies.forType(resource.type()).takeover().mode();
+    if (mode == TakeoverMode.DISABLED && !force) {
+      return failed(ErrorCode.FORBIDDEN, "takeover is disabled for " + resource.type());
+    }
+    return store.takeover(sessionId, resource, reason.strip(), force || mode == TakeoverMode.IMMEDIATE);
+  }
+
+  /** {@code takeover.respond}: the holder accepts (hands over now) or declines (where allowed). */
+  public CompletionStage<Void> respondTakeover(String sessionId, ResourceId resource, boolean accept) {
+    return store.respondTakeover(sessionId, resource, accept);
+  }
+
+  /**
+   * {@code DELETE /v1/locks/{resource}}: an admin force-releases a lock.
+   *
+   * @throws BatonException FORBIDDEN without the admin role, BAD_REQUEST without a reason, NOT_HOLDER
+   *     when nobody holds it
+   */
+  public CompletionStage<Void> forceRelease(Principal admin, ResourceId resource, String reason) {
+    if (!admin.hasRole(roles.admin())) {
+      return failed(ErrorCode.FORBIDDEN, "a force release needs the " + roles.admin() + " role");
+    }
+    if (reason == null || reason.isBlank()) {
+      return failed(ErrorCode.BAD_REQUEST, "a force release needs a reason");
+    }
+    return store.forceRelease(resource, new Holder(admin.userId(), admin.name(), null), reason.strip());
   }
 
   /** {@code lock.release}; NOT_HOLDER when the session does not hold it. */
@@ -165,9 +238,9 @@ public final class Engine {
     return policies.forType(resource.type());
   }
 
-  /** The default policy, whose timings {@code welcome} announces. */
-  public Policy defaultPolicy() {
-    return policies.defaultPolicy();
+  /** The policies, whose timings {@code welcome} announces. */
+  public Policies policies() {
+    return policies;
   }
 
   /** Counts for metrics. */
@@ -176,7 +249,10 @@ public final class Engine {
   }
 
   private static <T> CompletionStage<T> forbidden(String what, ResourceId resource) {
-    return CompletableFuture.failedFuture(
-        new BatonException(ErrorCode.FORBIDDEN, "no " + what + " access to " + resource));
+    return failed(ErrorCode.FORBIDDEN, "no " + what + " access to " + resource);
+  }
+
+  private static <T> CompletionStage<T> failed(ErrorCode code, String message) {
+    return CompletableFuture.failedFuture(new BatonException(code, message));
   }
 }

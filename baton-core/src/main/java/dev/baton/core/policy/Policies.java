@@ -1,5 +1,6 @@
 package dev.baton.core.policy;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 
@@ -34,6 +35,20 @@ public final class Policies {
   /** The default policy. */
   public Policy defaultPolicy() {
     return defaults;
+  }
+
+  /**
+   * The shortest heartbeat interval of all policies: what a client that may hold locks of any type
+   * must keep to, announced in {@code welcome.heartbeatMs}.
+   */
+  public Duration shortestHeartbeat() {
+    Duration shortest = defaults.heartbeatInterval();
+    for (Policy p : byType.values()) {
+      if (p.heartbeatInterval().compareTo(shortest) < 0) {
+        shortest = p.heartbeatInterval();
+      }
+    }
+    return shortest;
   }
 
   /** The per-type policies, by type. */

@@ -1,10 +1,12 @@
 package dev.baton.core.store;
 
 import dev.baton.core.identity.Principal;
+import dev.baton.core.model.Holder;
 import dev.baton.core.model.JoinMode;
 import dev.baton.core.model.Lease;
 import dev.baton.core.model.ResourceState;
 import dev.baton.core.resource.ResourceId;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 
@@ -60,7 +62,10 @@ public interface Store {
    */
   CompletionStage<Void> disconnect(String sessionId, String connectionId);
 
-  /** Ends the session at once ({@code bye}): locks released and memberships removed, no grace. */
+  /**
+   * Ends the session at once ({@code bye}): locks released (a pending takeover of them completes at
+   * once), queue places dropped and memberships removed, no grace.
+   */
   CompletionStage<Void> endSession(String sessionId);
 
   /**
@@ -71,17 +76,74 @@ public interface Store {
    */
   CompletionStage<JoinResult> join(String sessionId, ResourceId resource, JoinMode mode, boolean canEdit);
 
-  /** Leaves {@code resource}: its lock released, membership removed. Idempotent. */
+  /** Leaves {@code resource}: its lock released, its queue place and pending takeover dropped, membership removed. Idempotent. */
   CompletionStage<Void> leave(String sessionId, ResourceId resource);
 
   /**
-   * Acquires the lock; the holder acquiring again gets its lease renewed, same token.
+   * Acquires the lock; the holder acquiring again gets its lease renewed, same token. With {@code
+   * wait} and a {@code conflict: queue} policy, a caller refused with LOCK_HELD joins the FIFO queue
+   * instead ({@link AcquireResult.Queued}); the head is granted ({@code LockGranted}) the moment the
+   * lock frees and nothing blocks it. Waiters that left or ended are dropped; waiters whose connection
+   * dropped keep their place but are passed over until they resume.
    *
-   * @param takeOwn move the lock from another session of the same user to this one
+   * @param takeOwn move the lock from another session of the same user to this one (new token)
    * @throws dev.baton.core.error.BatonException NOT_JOINED, LOCK_HELD (with holder, expiresAt,
    *     remainingMs, inGrace, queueLength; {@code holder.self} for the same user), LOCK_LIMIT
    */
-  CompletionStage<Lease> acquire(String sessionId, ResourceId resource, boolean takeOwn);
+  CompletionStage<AcquireResult> acquire(
+      String sessionId, ResourceId resource, boolean takeOwn, boolean wait);
+
+  /**
+   * Leaves the wait queue of {@code resource}, or withdraws the caller's pending takeover of it.
+   *
+   * @throws dev.baton.core.error.BatonException BAD_REQUEST when the caller is doing neither
+   */
+  CompletionStage<Void> cancel(String sessionId, ResourceId resource);
+
+  /**
+   * Asks the holder to let the caller edit ({@code LockRequested} to the holder); at most one per
+   * requesting user per resource per {@link #REQUEST_INTERVAL}.
+   *
+   * @param message shown to the holder, or null
+   * @throws dev.baton.core.error.BatonException NOT_JOINED; BAD_REQUEST when nobody else holds the
+   *     lock; RATE_LIMITED (with {@code retryAfterMs})
+   */
+  CompletionStage<Void> request(String sessionId, ResourceId resource, String message);
+
+  /** The shortest interval between two {@code lock.request}s of one user for one resource. */
+  Duration REQUEST_INTERVAL = Duration.ofSeconds(30);
+
+  /**
+   * An admin's takeover (the caller has been checked for the admin or emergency role). A free lock is
+   * granted like {@link #acquire}. With {@code immediate} the lock passes at once: the holder gets
+   * {@code LockRevoked} and becomes a viewer. Otherwise the holder gets {@code TakeoverRequested}
+   * and the lock passes at the deadline (policy {@code takeover.timeout}), when the holder accepts or
+   * releases, or at once when the holder's session ends; the requester then gets {@code LockGranted}.
+   * The per-user lock limit does not apply; the document hierarchy does.
+   *
+   * @throws dev.baton.core.error.BatonException NOT_JOINED, TAKEOVER_PENDING, LOCK_HELD when the
+   *     document hierarchy blocks the caller
+   */
+  CompletionStage<AcquireResult> takeover(
+      String sessionId, ResourceId resource, String reason, boolean immediate);
+
+  /**
+   * The holder answers a pending takeover: accept hands the lock over at once; decline (only with
+   * policy {@code takeover.allowDecline}) drops it and tells the requester ({@code TakeoverDeclined}).
+   *
+   * @throws dev.baton.core.error.BatonException NOT_HOLDER; BAD_REQUEST when no takeover is pending;
+   *     FORBIDDEN when declining is not allowed
+   */
+  CompletionStage<Void> respondTakeover(String sessionId, ResourceId resource, boolean accept);
+
+  /**
+   * An admin's force release ({@code DELETE /v1/locks/{resource}}): the holder gets {@code
+   * LockRevoked}; then the lock is handed on as after any release.
+   *
+   * @param actor the admin, for the event
+   * @throws dev.baton.core.error.BatonException NOT_HOLDER when nobody holds the lock
+   */
+  CompletionStage<Void> forceRelease(ResourceId resource, Holder actor, String reason);
 
   /**
    * Releases the caller's lock.

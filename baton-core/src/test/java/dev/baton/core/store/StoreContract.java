@@ -325,7 +325,7 @@ public abstract class StoreContract {
   void acquireWithoutJoinFailsWithNotJoined() {
     Tab alice = open("alice");
 
-    refused(ErrorCode.NOT_JOINED, store.acquire(alice.sessionId(), DIAGNOSIS, false));
+    refused(ErrorCode.NOT_JOINED, store.acquire(alice.sessionId(), DIAGNOSIS, false, false));
 
     assertThat(state(DIAGNOSIS, null).lock().held()).isFalse();
   }
@@ -377,7 +377,7 @@ public abstract class StoreContract {
     Lease lease = acquire(alice, DIAGNOSIS);
     advance(Duration.ofSeconds(3));
 
-    BatonException e = refused(ErrorCode.LOCK_HELD, store.acquire(bob.sessionId(), DIAGNOSIS, false));
+    BatonException e = refused(ErrorCode.LOCK_HELD, store.acquire(bob.sessionId(), DIAGNOSIS, false, false));
 
     Map<?, ?> holder = holderDetail(e);
     assertThat(holder.get("userId")).isEqualTo("alice");
@@ -396,7 +396,7 @@ public abstract class StoreContract {
     Tab tab2 = viewer("alice", DIAGNOSIS);
     acquire(tab1, DIAGNOSIS);
 
-    BatonException e = refused(ErrorCode.LOCK_HELD, store.acquire(tab2.sessionId(), DIAGNOSIS, false));
+    BatonException e = refused(ErrorCode.LOCK_HELD, store.acquire(tab2.sessionId(), DIAGNOSIS, false, false));
 
     assertThat(holderDetail(e).get("self")).isEqualTo(Boolean.TRUE);
     assertThat(holderDetail(e).get("userId")).isEqualTo("alice");
@@ -442,7 +442,7 @@ public abstract class StoreContract {
     Tab bob = viewer("bob", DIAGNOSIS);
     Lease lease = acquire(alice, DIAGNOSIS);
 
-    refused(ErrorCode.LOCK_HELD, store.acquire(bob.sessionId(), DIAGNOSIS, true));
+    refused(ErrorCode.LOCK_HELD, store.acquire(bob.sessionId(), DIAGNOSIS, true, false));
 
     assertThat(verify(DIAGNOSIS, lease.token()).valid()).isTrue();
     assertThat(recorder.ofType(LockRevoked.class)).isEmpty();
@@ -457,7 +457,7 @@ public abstract class StoreContract {
     acquire(tab1, DIAGNOSIS);
     acquire(tab2, FINDINGS);
 
-    BatonException e = refused(ErrorCode.LOCK_LIMIT, store.acquire(tab1.sessionId(), SUMMARY, false));
+    BatonException e = refused(ErrorCode.LOCK_LIMIT, store.acquire(tab1.sessionId(), SUMMARY, false, false));
 
     assertThat(number(e, "limit")).isEqualTo(2);
     assertThat(number(e, "held")).isEqualTo(2);
@@ -485,7 +485,7 @@ public abstract class StoreContract {
     Tab alice = viewer("alice", DIAGNOSIS);
     join(alice, FINDINGS, JoinMode.VIEW);
     acquire(alice, DIAGNOSIS);
-    refused(ErrorCode.LOCK_LIMIT, store.acquire(alice.sessionId(), FINDINGS, false));
+    refused(ErrorCode.LOCK_LIMIT, store.acquire(alice.sessionId(), FINDINGS, false, false));
 
     await(store.release(alice.sessionId(), DIAGNOSIS));
 
@@ -510,7 +510,7 @@ public abstract class StoreContract {
     Tab bob = viewer("bob", REPORT_LOCK);
     acquire(alice, DIAGNOSIS);
 
-    BatonException e = refused(ErrorCode.LOCK_HELD, store.acquire(bob.sessionId(), REPORT_LOCK, false));
+    BatonException e = refused(ErrorCode.LOCK_HELD, store.acquire(bob.sessionId(), REPORT_LOCK, false, false));
 
     assertThat(holderDetail(e).get("userId")).isEqualTo("alice");
     assertThat(e.details().get("lockResource")).isEqualTo(DIAGNOSIS.toString());
@@ -523,7 +523,7 @@ public abstract class StoreContract {
     Tab bob = viewer("bob", DIAGNOSIS);
     acquire(alice, REPORT_LOCK);
 
-    BatonException e = refused(ErrorCode.LOCK_HELD, store.acquire(bob.sessionId(), DIAGNOSIS, false));
+    BatonException e = refused(ErrorCode.LOCK_HELD, store.acquire(bob.sessionId(), DIAGNOSIS, false, false));
 
     assertThat(holderDetail(e).get("userId")).isEqualTo("alice");
     assertThat(e.details().get("lockResource")).isEqualTo("report:r1:*");
@@ -545,7 +545,7 @@ public abstract class StoreContract {
     Tab alice = viewer("alice", REPORT_LOCK);
     Tab bob = viewer("bob", DIAGNOSIS);
     acquire(alice, REPORT_LOCK);
-    refused(ErrorCode.LOCK_HELD, store.acquire(bob.sessionId(), DIAGNOSIS, false));
+    refused(ErrorCode.LOCK_HELD, store.acquire(bob.sessionId(), DIAGNOSIS, false, false));
 
     await(store.release(alice.sessionId(), REPORT_LOCK));
 
@@ -558,7 +558,7 @@ public abstract class StoreContract {
     Tab bob = viewer("bob", DIAGNOSIS);
     acquire(alice, REPORT_LOCK);
     advance(TTL.minus(NANO));
-    refused(ErrorCode.LOCK_HELD, store.acquire(bob.sessionId(), DIAGNOSIS, false));
+    refused(ErrorCode.LOCK_HELD, store.acquire(bob.sessionId(), DIAGNOSIS, false, false));
 
     advance(NANO);
 
@@ -725,7 +725,7 @@ public abstract class StoreContract {
     assertThat(verification.valid()).isTrue();
     assertThat(verification.holder().sessionId()).isEqualTo(alice.sessionId());
     assertThat(state(DIAGNOSIS, null).lock().holder().sessionId()).isEqualTo(alice.sessionId());
-    refused(ErrorCode.LOCK_HELD, store.acquire(bob.sessionId(), DIAGNOSIS, false));
+    refused(ErrorCode.LOCK_HELD, store.acquire(bob.sessionId(), DIAGNOSIS, false, false));
   }
 
   @Test
@@ -976,7 +976,7 @@ public abstract class StoreContract {
     acquire(alice, DIAGNOSIS);
     disconnect(alice);
 
-    BatonException e = refused(ErrorCode.LOCK_HELD, store.acquire(bob.sessionId(), DIAGNOSIS, false));
+    BatonException e = refused(ErrorCode.LOCK_HELD, store.acquire(bob.sessionId(), DIAGNOSIS, false, false));
 
     assertThat(e.details().get("inGrace")).isEqualTo(Boolean.TRUE);
   }
@@ -989,7 +989,7 @@ public abstract class StoreContract {
     disconnect(alice);
 
     advance(GRACE.minus(NANO));
-    refused(ErrorCode.LOCK_HELD, store.acquire(bob.sessionId(), DIAGNOSIS, false));
+    refused(ErrorCode.LOCK_HELD, store.acquire(bob.sessionId(), DIAGNOSIS, false, false));
     assertThat(verify(DIAGNOSIS, lease.token()).valid()).isTrue();
 
     advance(NANO);
@@ -1088,7 +1088,7 @@ public abstract class StoreContract {
     disconnect(alice);
 
     advance(TTL.minusSeconds(4).minus(NANO));
-    refused(ErrorCode.LOCK_HELD, store.acquire(bob.sessionId(), DIAGNOSIS, false));
+    refused(ErrorCode.LOCK_HELD, store.acquire(bob.sessionId(), DIAGNOSIS, false, false));
 
     advance(NANO);
     assertInvalid(verify(DIAGNOSIS, lease.token()), "expired");
@@ -1615,11 +1615,11 @@ public abstract class StoreContract {
   }
 
   protected final Lease acquire(Tab tab, ResourceId resource) {
-    return observed(tab, await(store.acquire(tab.sessionId(), resource, false)));
+    return observed(tab, granted(await(store.acquire(tab.sessionId(), resource, false, false))));
   }
 
   protected final Lease takeOwn(Tab tab, ResourceId resource) {
-    return observed(tab, await(store.acquire(tab.sessionId(), resource, true)));
+    return observed(tab, granted(await(store.acquire(tab.sessionId(), resource, true, false))));
   }
 
   /** Acquires, or returns null when refused with {@code expected}; any other refusal propagates. */
@@ -1737,6 +1737,12 @@ public abstract class StoreContract {
   }
 
   /** Asserts that {@code stage} is refused with {@code code} and returns the refusal. */
+  /** The lease of a granted acquire; fails the test for any other outcome. */
+  protected static Lease granted(AcquireResult result) {
+    assertThat(result).as("acquire outcome").isInstanceOf(AcquireResult.Granted.class);
+    return ((AcquireResult.Granted) result).lease();
+  }
+
   protected static BatonException refused(ErrorCode code, CompletionStage<?> stage) {
     try {
       Object value = await(stage);

@@ -24,9 +24,20 @@ final class PlainWords {
           + "), expires in " + duration(m.path("remainingMs").asLong());
       case "lock.renewed" -> "renewed " + resource + ", expires in " + duration(m.path("remainingMs").asLong());
       case "lock.released" -> "released " + resource;
-      case "lock.state" -> resource + ": " + lock(m.path("lock"));
+      case "lock.state" -> resource + ": " + lock(m.path("lock")) + queue(m.path("lock"));
       case "lock.expiring" -> "your lock on " + resource + " expires in " + duration(m.path("remainingMs").asLong())
           + ": send heartbeats";
+      case "lock.queued" -> "waiting for " + resource + ": number " + m.path("position").asInt() + " in line";
+      case "lock.cancelled" -> "stopped waiting for " + resource;
+      case "lock.request.sent" -> "asked the editor of " + resource + " to let you edit";
+      case "lock.requested" -> m.path("by").path("name").asText() + " asks to edit " + resource
+          + (m.path("message").isTextual() ? ": \"" + m.path("message").asText() + "\"" : "");
+      case "takeover.pending" -> "taking over " + resource + " in " + duration(m.path("remainingMs").asLong());
+      case "takeover.requested" -> m.path("by").path("name").asText() + " takes over " + resource + " in "
+          + duration(m.path("remainingMs").asLong()) + " (" + m.path("reason").asText() + "): save your work";
+      case "takeover.declined" -> "the takeover of " + resource + " will not happen: " + m.path("reason").asText();
+      case "takeover.responded" -> (m.path("accept").asBoolean() ? "handed over " : "declined the takeover of ")
+          + resource;
       case "lock.expired" -> "your lock on " + resource + " expired: stop editing";
       case "lock.revoked" -> "your lock on " + resource + " was revoked: " + m.path("reason").asText();
       case "presence.joined" -> name(m) + " joined " + resource + " as " + m.path("member").path("role").asText();
@@ -47,6 +58,15 @@ final class PlainWords {
     return lock.path("holder").path("name").asText() + " is editing, expires in "
         + duration(lock.path("remainingMs").asLong())
         + (lock.path("inGrace").asBoolean() ? " (connection lost, in grace)" : "");
+  }
+
+  private static String queue(JsonNode lock) {
+    int waiting = lock.path("queueLength").asInt();
+    String takeover = lock.path("takeover").isObject()
+        ? "; " + lock.path("takeover").path("by").path("name").asText() + " takes over in "
+            + duration(lock.path("takeover").path("remainingMs").asLong())
+        : "";
+    return (waiting > 0 ? "; " + waiting + " waiting" : "") + takeover;
   }
 
   private static String name(JsonNode m) {

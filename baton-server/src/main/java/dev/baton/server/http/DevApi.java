@@ -1,7 +1,9 @@
 package dev.baton.server.http;
 
+import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.baton.core.identity.Access;
+import dev.baton.server.auth.ResourceClaims;
 import dev.baton.server.auth.TokenMinter;
 import dev.baton.server.auth.TokenRequest;
 import dev.baton.server.protocol.Wire;
@@ -11,7 +13,6 @@ import io.vertx.ext.web.handler.BodyHandler;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -46,16 +47,19 @@ public final class DevApi {
       if (body.path("res").isObject()) {
         res = new LinkedHashMap<>();
         for (Map.Entry<String, JsonNode> e : body.get("res").properties()) {
-          res.put(e.getKey(), Access.valueOf(e.getValue().asText().toUpperCase(Locale.ROOT)));
+          res.put(e.getKey(), ResourceClaims.access(e.getValue().asText()));
         }
       }
       String name = body.path("name").isTextual() ? body.get("name").textValue() : null;
       String token = minter.mint(new TokenRequest(body.get("userId").textValue(), name, roles, res,
           TokenMinter.DEFAULT_TTL));
       ctx.response().putHeader("content-type", "application/json").end(wire.write(Map.of("token", token)));
-    } catch (Exception e) {
-      ctx.response().setStatusCode(400).putHeader("content-type", "application/json")
-          .end(wire.write(Map.of("code", "BAD_REQUEST", "message", String.valueOf(e.getMessage()))));
+    } catch (IllegalArgumentException | JacksonException e) {
+      Map<String, Object> error = new LinkedHashMap<>();
+      error.put("code", "BAD_REQUEST");
+      error.put("message", e instanceof JacksonException ? "the body must be JSON" : e.getMessage());
+      error.put("retryable", false);
+      ctx.response().setStatusCode(400).putHeader("content-type", "application/json").end(wire.write(error));
     }
   }
 }

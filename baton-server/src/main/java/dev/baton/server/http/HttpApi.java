@@ -5,6 +5,7 @@ import dev.baton.core.engine.Engine;
 import dev.baton.core.error.BatonException;
 import dev.baton.core.error.ErrorCode;
 import dev.baton.core.identity.Principal;
+import dev.baton.core.model.Member;
 import dev.baton.core.model.ResourceState;
 import dev.baton.core.resource.ResourceId;
 import dev.baton.core.store.Verification;
@@ -15,6 +16,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
@@ -68,14 +70,15 @@ public final class HttpApi {
     router.get("/metrics").handler(ctx -> ctx.response()
         .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
         .end(metrics.get()));
-    router.route("/v1/resources/*").handler(this::authorize);
-    router.route("/v1/documents/*").handler(this::authorize);
-    router.route("/v1/locks/*").handler(this::authorize);
-    router.route("/v1/users/*").handler(this::authorize);
+    // The body is read before the token is checked: the check is asynchronous, and a body not yet
+    // read by then is lost.
+    router.route("/v1/*").handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES));
+    router.route("/v1/*").handler(this::authorize);
     router.get("/v1/resources/:resource").handler(this::getResource);
     router.get("/v1/documents/:document").handler(this::getDocument);
-    router.post("/v1/locks/verify").handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES)).handler(this::verify);
+    router.post("/v1/locks/verify").handler(this::verify);
     router.get("/v1/users/:userId/locks").handler(this::userLocks);
+    router.delete("/v1/locks/:resource").handler(this::forceRelease);
   }
 
   private void ready(RoutingContext ctx) {
@@ -125,8 +128,13 @@ public final class HttpApi {
     }
     respond(ctx, engine.document(probe.type(), probe.id()), states -> {
       Map<String, Object> body = new LinkedHashMap<>();
+      Map<String, Member> union = new LinkedHashMap<>();
+      for (ResourceState child : states) {
+        child.presence().members().forEach(m -> union.putIfAbsent(m.sessionId(), m));
+      }
       body.put("document", probe.document());
       body.put("children", states.stream().map(HttpApi::state).toList());
+      body.put("presence", Map.of("members", List.copyOf(union.values())));
       return body;
     });
   }
@@ -155,6 +163,33 @@ public final class HttpApi {
       } else {
         json(ctx, v.valid() ? 200 : 409, verification(id, v));
       }
+    });
+  }
+
+  /** {@code DELETE /v1/locks/{resource}} with {@code {"reason": "..."}} (or {@code ?reason=}): admin force release. */
+  private void forceRelease(RoutingContext ctx) {
+    ResourceId id = resource(ctx, ctx.pathParam("resource"));
+    if (id == null) {
+      return;
+    }
+    String reason = ctx.queryParams().get("reason");
+    String body = ctx.body().asString();
+    if (body != null && !body.isBlank()) {
+      try {
+        JsonNode node = wire.mapper().readTree(body);
+        if (node != null && node.path("reason").isTextual()) {
+          reason = node.get("reason").textValue();
+        }
+      } catch (Exception e) {
+        error(ctx, new BatonException(ErrorCode.BAD_REQUEST, "the body must be {\"reason\": string}"));
+        return;
+      }
+    }
+    respond(ctx, engine.forceRelease(ctx.get("principal"), id, reason), v -> {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("resource", id);
+      m.put("released", true);
+      return m;
     });
   }
 

@@ -30,6 +30,18 @@ public sealed interface Command {
   /** {@code lock.renew {resource, token}}. */
   record Renew(String id, ResourceId resource, long token) implements Command {}
 
+  /** {@code lock.cancel {resource}}: leave the queue or withdraw a pending takeover. */
+  record Cancel(String id, ResourceId resource) implements Command {}
+
+  /** {@code lock.request {resource, message?}}: ask the holder to let the caller edit. */
+  record Request(String id, ResourceId resource, String message) implements Command {}
+
+  /** {@code lock.takeover {resource, reason, force?}}. */
+  record Takeover(String id, ResourceId resource, String reason, boolean force) implements Command {}
+
+  /** {@code takeover.respond {resource, accept}}: the holder's answer to a pending takeover. */
+  record RespondTakeover(String id, ResourceId resource, boolean accept) implements Command {}
+
   /** {@code heartbeat {}}. */
   record Heartbeat(String id) implements Command {}
 

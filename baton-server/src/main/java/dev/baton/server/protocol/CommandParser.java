@@ -12,6 +12,7 @@ import dev.baton.core.model.JoinMode;
 import dev.baton.core.resource.ResourceId;
 import dev.baton.server.protocol.Command.Acquire;
 import dev.baton.server.protocol.Command.Bye;
+import dev.baton.server.protocol.Command.Cancel;
 import dev.baton.server.protocol.Command.Heartbeat;
 import dev.baton.server.protocol.Command.Hello;
 import dev.baton.server.protocol.Command.Join;
@@ -19,7 +20,10 @@ import dev.baton.server.protocol.Command.Leave;
 import dev.baton.server.protocol.Command.Ping;
 import dev.baton.server.protocol.Command.PresenceSync;
 import dev.baton.server.protocol.Command.Release;
+import dev.baton.server.protocol.Command.Request;
 import dev.baton.server.protocol.Command.Renew;
+import dev.baton.server.protocol.Command.RespondTakeover;
+import dev.baton.server.protocol.Command.Takeover;
 
 /**
  * Turns one text frame into a {@link Command}, checking every field's presence and type. Unknown
@@ -30,6 +34,8 @@ public final class CommandParser {
 
   /** Longest accepted message id, in characters. */
   public static final int MAX_ID_LENGTH = 64;
+  /** Longest accepted {@code message} or {@code reason}, in characters. */
+  public static final int MAX_TEXT_LENGTH = 500;
   /** Longest accepted JWT or resume token, in characters. */
   public static final int MAX_TOKEN_LENGTH = 8192;
 
@@ -78,6 +84,11 @@ public final class CommandParser {
       case "lock.acquire" -> new Acquire(id, f.resource(), f.flag("wait"), f.flag("takeOwn"));
       case "lock.release" -> new Release(id, f.resource());
       case "lock.renew" -> new Renew(id, f.resource(), f.requiredLong("token"));
+      case "lock.cancel" -> new Cancel(id, f.resource());
+      case "lock.request" -> new Request(id, f.resource(), f.optionalString("message", MAX_TEXT_LENGTH));
+      case "lock.takeover" -> new Takeover(id, f.resource(), f.requiredString("reason", MAX_TEXT_LENGTH),
+          f.flag("force"));
+      case "takeover.respond" -> new RespondTakeover(id, f.resource(), f.requiredFlag("accept"));
       case "heartbeat" -> new Heartbeat(id);
       case "presence.sync" -> new PresenceSync(id, f.resource());
       case "ping" -> new Ping(id);
@@ -122,6 +133,14 @@ public final class CommandParser {
         return false;
       }
       if (!n.isBoolean()) {
+        throw bad(name + " must be true or false");
+      }
+      return n.booleanValue();
+    }
+
+    boolean requiredFlag(String name) {
+      JsonNode n = root.get(name);
+      if (n == null || !n.isBoolean()) {
         throw bad(name + " must be true or false");
       }
       return n.booleanValue();

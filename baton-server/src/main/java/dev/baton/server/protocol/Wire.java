@@ -13,11 +13,15 @@ import dev.baton.core.event.Event;
 import dev.baton.core.event.LockExpired;
 import dev.baton.core.event.LockExpiring;
 import dev.baton.core.event.LockGranted;
+import dev.baton.core.event.LockQueued;
+import dev.baton.core.event.LockRequested;
 import dev.baton.core.event.LockRevoked;
 import dev.baton.core.event.LockStateChanged;
 import dev.baton.core.event.PresenceChanged;
 import dev.baton.core.event.PresenceJoined;
 import dev.baton.core.event.PresenceLeft;
+import dev.baton.core.event.TakeoverDeclined;
+import dev.baton.core.event.TakeoverRequested;
 import dev.baton.core.model.Holder;
 import dev.baton.core.model.Lease;
 import dev.baton.core.model.LockState;
@@ -127,6 +131,27 @@ public final class Wire {
       type = "lock.revoked";
       f.put("resource", e.resource());
       f.put("token", e.token());
+      f.put("by", e.by() == null ? null : person(e.by()));
+      f.put("reason", e.reason());
+    } else if (event instanceof LockQueued e) {
+      type = "lock.queued";
+      f.put("resource", e.resource());
+      f.put("position", e.position());
+    } else if (event instanceof LockRequested e) {
+      type = "lock.requested";
+      f.put("resource", e.resource());
+      f.put("by", e.by());
+      f.put("message", e.message());
+    } else if (event instanceof TakeoverRequested e) {
+      type = "takeover.requested";
+      f.put("resource", e.resource());
+      f.put("by", person(e.takeover().by()));
+      f.put("reason", e.reason());
+      f.put("deadline", e.takeover().deadline());
+      f.put("remainingMs", e.takeover().remainingMs());
+    } else if (event instanceof TakeoverDeclined e) {
+      type = "takeover.declined";
+      f.put("resource", e.resource());
       f.put("by", e.by() == null ? null : person(e.by()));
       f.put("reason", e.reason());
     } else {

@@ -9,11 +9,13 @@ import dev.baton.core.event.SessionAttached;
 import dev.baton.core.identity.Principal;
 import dev.baton.core.model.Lease;
 import dev.baton.core.policy.Policy;
+import dev.baton.core.store.AcquireResult;
 import dev.baton.core.store.JoinResult;
 import dev.baton.core.store.SessionGrant;
 import dev.baton.server.protocol.Command;
 import dev.baton.server.protocol.Command.Acquire;
 import dev.baton.server.protocol.Command.Bye;
+import dev.baton.server.protocol.Command.Cancel;
 import dev.baton.server.protocol.Command.Heartbeat;
 import dev.baton.server.protocol.Command.Hello;
 import dev.baton.server.protocol.Command.Join;
@@ -21,9 +23,13 @@ import dev.baton.server.protocol.Command.Leave;
 import dev.baton.server.protocol.Command.Ping;
 import dev.baton.server.protocol.Command.PresenceSync;
 import dev.baton.server.protocol.Command.Release;
+import dev.baton.server.protocol.Command.Request;
 import dev.baton.server.protocol.Command.Renew;
+import dev.baton.server.protocol.Command.RespondTakeover;
+import dev.baton.server.protocol.Command.Takeover;
 import dev.baton.server.protocol.ProtocolException;
 import dev.baton.server.protocol.Wire;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -82,7 +88,7 @@ final class Connection implements Subscriber {
       error(null, ErrorCode.BAD_REQUEST, "binary frames are not accepted: send JSON text frames");
     });
     ws.pongHandler(b -> heard());
-    ws.exceptionHandler(e -> log.debug("connection {}: {}", connectionId, e.toString()));
+    ws.exceptionHandler(this::onException);
     ws.closeHandler(v -> onClosed());
     helloTimer = context.owner().setTimer(endpoint.config().helloTimeout().toMillis(), id -> {
       if (sessionId == null) {
@@ -90,6 +96,19 @@ final class Connection implements Subscriber {
       }
     });
     pingTimer = context.owner().setPeriodic(endpoint.config().pingInterval().toMillis(), id -> ping());
+  }
+
+  /**
+   * A frame over {@code maxFrameBytes} (Netty's decoder) or a message over it (Vert.x's aggregation):
+   * close 1009. Anything else is the transport's own business, logged at debug.
+   */
+  private void onException(Throwable e) {
+    if (e instanceof CorruptedWebSocketFrameException
+        || (e instanceof IllegalStateException && String.valueOf(e.getMessage()).contains("max message size"))) {
+      close(CloseCodes.TOO_BIG, "message over " + endpoint.config().maxFrameBytes() + " bytes");
+    } else {
+      log.debug("connection {}: {}", connectionId, e.toString());
+    }
   }
 
   @Override
@@ -134,7 +153,7 @@ final class Connection implements Subscriber {
     } catch (ProtocolException e) {
       error(e.re(), e.code(), e.getMessage());
       if (sessionId == null && !helloPending) {
-        close(CloseCodes.UNAUTHENTICATED, "the first message must be hello");
+        close(CloseCodes.UNAUTHENTICATED, "expected a valid hello");
       }
       return;
     }
@@ -159,8 +178,20 @@ final class Connection implements Subscriber {
       call(c.id(), "leave", engine.leave(sessionId, c.resource()),
           (re, v) -> reply(re, "left", Map.of("resource", c.resource())));
     } else if (command instanceof Acquire c) {
-      call(c.id(), "acquire", engine.acquire(principal, sessionId, c.resource(), c.takeOwn()),
-          (re, lease) -> reply(re, "lock.granted", Wire.lease(lease)));
+      call(c.id(), "acquire", engine.acquire(principal, sessionId, c.resource(), c.takeOwn(), c.waitInQueue()),
+          this::replyAcquired);
+    } else if (command instanceof Cancel c) {
+      call(c.id(), "cancel", engine.cancel(sessionId, c.resource()),
+          (re, v) -> reply(re, "lock.cancelled", Map.of("resource", c.resource())));
+    } else if (command instanceof Request c) {
+      call(c.id(), "request", engine.request(principal, sessionId, c.resource(), c.message()),
+          (re, v) -> reply(re, "lock.request.sent", Map.of("resource", c.resource())));
+    } else if (command instanceof Takeover c) {
+      call(c.id(), "takeover", engine.takeover(principal, sessionId, c.resource(), c.reason(), c.force()),
+          this::replyAcquired);
+    } else if (command instanceof RespondTakeover c) {
+      call(c.id(), "takeover.respond", engine.respondTakeover(sessionId, c.resource(), c.accept()),
+          (re, v) -> reply(re, "takeover.responded", Map.of("resource", c.resource(), "accept", c.accept())));
     } else if (command instanceof Release c) {
       call(c.id(), "release", engine.release(sessionId, c.resource()),
           (re, v) -> reply(re, "lock.released", Map.of("resource", c.resource())));
@@ -223,7 +254,7 @@ final class Connection implements Subscriber {
   }
 
   private Map<String, Object> welcome(SessionGrant grant) {
-    Policy defaults = engine.defaultPolicy();
+    Policy defaults = engine.policies().defaultPolicy();
     Map<String, Object> user = new LinkedHashMap<>();
     user.put("id", principal.userId());
     user.put("name", principal.name());
@@ -233,7 +264,7 @@ final class Connection implements Subscriber {
     f.put("resumeToken", grant.resumeToken());
     f.put("user", user);
     f.put("resumed", grant.resumed());
-    f.put("heartbeatMs", defaults.heartbeatInterval().toMillis());
+    f.put("heartbeatMs", engine.policies().shortestHeartbeat().toMillis());
     f.put("lockTtlMs", defaults.lockTtl().toMillis());
     f.put("graceMs", defaults.disconnectGrace().toMillis());
     f.put("resources", grant.resources().stream().map(Wire::resourceState).toList());
@@ -251,6 +282,10 @@ final class Connection implements Subscriber {
     if (joined.downgraded()) {
       f.put("downgraded", true);
       f.put("reason", joined.reason().name());
+      f.put("message", joined.message());
+      if (joined.lockResource() != null) {
+        f.put("lockResource", joined.lockResource());
+      }
     }
     f.put("policy", Wire.policy(policy));
     return f;
@@ -259,6 +294,22 @@ final class Connection implements Subscriber {
   private void onBye(Bye c) {
     ended = true;
     onContext(engine.bye(sessionId, connectionId), (v, e) -> close(CloseCodes.NORMAL, "bye"));
+  }
+
+  /** {@code lock.granted}, {@code lock.queued} or {@code takeover.pending}, by outcome. */
+  private void replyAcquired(String re, AcquireResult result) {
+    if (result instanceof AcquireResult.Granted g) {
+      reply(re, "lock.granted", Wire.lease(g.lease()));
+    } else if (result instanceof AcquireResult.Queued q) {
+      reply(re, "lock.queued", Map.of("resource", q.resource(), "position", q.position()));
+    } else {
+      AcquireResult.TakeoverPending p = (AcquireResult.TakeoverPending) result;
+      Map<String, Object> f = new LinkedHashMap<>();
+      f.put("resource", p.resource());
+      f.put("deadline", p.deadline());
+      f.put("remainingMs", p.remainingMs());
+      reply(re, "takeover.pending", f);
+    }
   }
 
   private static Map<String, Object> renewed(Lease lease) {
@@ -326,6 +377,8 @@ final class Connection implements Subscriber {
 
   private void close(short code, String reason) {
     if (!closed) {
+      context.owner().cancelTimer(pingTimer);
+      context.owner().cancelTimer(helloTimer);
       ws.close(code, reason);
     }
   }
@@ -334,16 +387,24 @@ final class Connection implements Subscriber {
     lastHeardNanos = endpoint.clock().monotonicNanos();
   }
 
-  /** Sends a WebSocket ping, or closes a connection that has been silent past pingInterval + pingTimeout. */
+  /**
+   * Sends a WebSocket ping and checks, {@code pingTimeout} later, that something (a pong, any frame)
+   * arrived since: a peer that stays silent is dropped within pingInterval + pingTimeout of its last
+   * frame, and its session enters grace. Closing a half-open TCP connection gets no answer, so the
+   * session is detached at once rather than on the close handshake.
+   */
   private void ping() {
-    long silent = endpoint.clock().monotonicNanos() - lastHeardNanos;
-    long limit = endpoint.config().pingInterval().plus(endpoint.config().pingTimeout()).toNanos();
-    if (silent >= limit) {
-      close(CloseCodes.GOING_AWAY, "ping timeout");
-      onClosed();
-    } else if (!closed) {
-      ws.writePing(Buffer.buffer());
+    if (closed) {
+      return;
     }
+    long sentNanos = endpoint.clock().monotonicNanos();
+    ws.writePing(Buffer.buffer());
+    context.owner().setTimer(endpoint.config().pingTimeout().toMillis(), id -> {
+      if (!closed && lastHeardNanos - sentNanos < 0) {
+        close(CloseCodes.GOING_AWAY, "ping timeout");
+        onClosed();
+      }
+    });
   }
 
   private void onClosed() {

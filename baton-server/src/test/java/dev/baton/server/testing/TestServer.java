@@ -30,7 +30,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -62,7 +61,7 @@ public final class TestServer implements AutoCloseable {
   private final TokenMinter minter = TokenMinter.withSecret(SECRET, null, null, Clock.system());
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final List<TestClient> clients = new CopyOnWriteArrayList<>();
-  private CompletableFuture<Void> stopFuture;
+  private Duration stopped;
 
   private TestServer(Builder b) {
     try {
@@ -261,31 +260,26 @@ public final class TestServer implements AutoCloseable {
   // ---------------------------------------------------------------- stop
 
   /**
-   * Stops the server (drain included) unless already stopped, and waits up to 15 s until it is down.
+   * Stops the server (drain included) unless already stopped; returns once it is down.
    *
-   * <p>"Down" is the future of {@link BatonServer#stop()} completing, or the port refusing
-   * connections, whichever comes first: the future of {@code stop()} does not complete at present
-   * (see {@code ServerDrainingTest#stopCompletesItsFuture}), and waiting for it would cost every
-   * test its full timeout.
-   *
-   * @return whether the future of {@code stop()} completed
+   * @return how long {@link BatonServer#stop} took
    */
-  public boolean stop() {
-    if (stopFuture == null) {
-      stopFuture = server.stop().toCompletionStage().toCompletableFuture();
+  public Duration stop() {
+    if (stopped == null) {
+      long start = System.nanoTime();
+      try {
+        server.stop(Duration.ofSeconds(15));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+      stopped = Duration.ofNanos(System.nanoTime() - start);
     }
-    CompletableFuture<Void> f = stopFuture;
-    Awaitility.await("the test server stops").dontCatchUncaughtExceptions().atMost(Duration.ofSeconds(15)).pollDelay(Duration.ZERO)
-        .pollInterval(Duration.ofMillis(20)).until(() -> f.isDone() || !accepting());
-    return f.isDone();
+    return stopped;
   }
 
-  /** The future of {@link BatonServer#stop()}, once {@link #stop()} was called. */
-  public CompletableFuture<Void> stopFuture() {
-    return stopFuture;
-  }
-
-  private boolean accepting() {
+  /** Whether the port still accepts connections. */
+  public boolean accepting() {
     try (Socket s = new Socket()) {
       s.connect(new InetSocketAddress("127.0.0.1", port), 200);
       return true;
@@ -293,6 +287,7 @@ public final class TestServer implements AutoCloseable {
       return false;
     }
   }
+
 
   /** Closes every client, stops the server and deletes the temporary folder. */
   @Override

@@ -2,13 +2,16 @@ package dev.baton.core.store.memory;
 
 import dev.baton.core.model.Member;
 import dev.baton.core.resource.ResourceId;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One resource (a child of a document, or its document lock) inside the memory store: members,
- * presence version, lock, and the record of its last ended lock for {@code verify}. Guarded by the
- * store's lock.
+ * presence version, lock, wait queue, pending takeover, and the record of its last ended lock for
+ * {@code verify}. Guarded by the store's lock.
  */
 final class ResourceRecord {
 
@@ -17,6 +20,12 @@ final class ResourceRecord {
   final Map<String, Member> members = new LinkedHashMap<>();
   long presenceVersion;
   LockRecord lock;
+  /** Session ids waiting for the lock, first in line first. */
+  final Set<String> waiters = new LinkedHashSet<>();
+  /** The pending takeover of the lock, or null. */
+  TakeoverRecord takeover;
+  /** Monotonic nanos of each user's last {@code lock.request}, by user id. */
+  final Map<String, Long> lastRequestNanos = new HashMap<>();
   /** Highest token ever granted here, 0 if none. */
   long lastGrantedToken;
   /** Token and reason ({@code expired}, {@code released}) of the last lock that ended. */
@@ -31,6 +40,6 @@ final class ResourceRecord {
   }
 
   boolean idle() {
-    return lock == null && members.isEmpty();
+    return lock == null && members.isEmpty() && lastRequestNanos.isEmpty();
   }
 }

@@ -8,17 +8,18 @@ import dev.baton.core.fencing.MemoryFencingCounter;
 import dev.baton.core.model.Lease;
 import dev.baton.core.policy.Policies;
 import dev.baton.core.store.Store;
-import dev.baton.core.store.StoreContract;
+import dev.baton.core.store.StoreContractPhase2;
 import dev.baton.core.time.FakeClock;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /**
- * The store contract against {@link MemoryStore}, on a fake clock that starts one minute before its
+ * The store contract (phase 1 and phase 2: {@link StoreContractPhase2} extends {@code StoreContract})
+ * against {@link MemoryStore}, on a fake clock that starts one minute before its
  * monotonic reading overflows, plus what only a fake wall clock can show: a wall-clock step moves no
  * expiry.
  */
-class MemoryStoreTest extends StoreContract {
+class MemoryStoreTest extends StoreContractPhase2 {
 
   private final FakeClock clock = FakeClock.nearOverflow();
 

@@ -1,0 +1,127 @@
+package dev.baton.core.store.memory;
+
+import dev.baton.core.error.BatonException;
+import dev.baton.core.error.ErrorCode;
+import dev.baton.core.model.Lease;
+import dev.baton.core.model.LockState;
+import dev.baton.core.model.Member;
+import dev.baton.core.model.Presence;
+import dev.baton.core.model.ResourceState;
+import dev.baton.core.model.TakeoverState;
+import dev.baton.core.policy.Policies;
+import dev.baton.core.policy.Policy;
+import dev.baton.core.resource.ResourceId;
+import dev.baton.core.time.Clock;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The memory store's data and its read models: sessions, documents and their resources, and how
+ * they look from outside ({@link LockState}, {@link ResourceState}, {@link Lease}). Guarded by the
+ * store's lock; not thread-safe on its own.
+ */
+final class MemoryState {
+
+  final Clock clock;
+  final Policies policies;
+  final Map<String, SessionRecord> sessions = new HashMap<>();
+  final Map<String, String> sessionByResumeHash = new HashMap<>();
+  final Map<String, DocumentRecord> documents = new HashMap<>();
+  /** Documents where a lock freed or a waiter came back: the queue and takeover hand-off is due. */
+  final Set<DocumentRecord> handOffDue = new LinkedHashSet<>();
+  long locksHeld;
+
+  MemoryState(Clock clock, Policies policies) {
+    this.clock = clock;
+    this.policies = policies;
+  }
+
+  long now() {
+    return clock.monotonicNanos();
+  }
+
+  Policy policy(ResourceId id) {
+    return policies.forType(id.type());
+  }
+
+  /** @throws BatonException UNAUTHENTICATED when the session has ended */
+  SessionRecord session(String sessionId) {
+    SessionRecord s = sessions.get(sessionId);
+    if (s == null) {
+      throw new BatonException(ErrorCode.UNAUTHENTICATED, "the session has ended");
+    }
+    return s;
+  }
+
+  ResourceRecord existing(ResourceId id) {
+    DocumentRecord doc = documents.get(id.document());
+    return doc == null ? null : doc.children.get(id.child());
+  }
+
+  ResourceRecord orCreate(ResourceId id) {
+    DocumentRecord doc = documents.computeIfAbsent(id.document(), k -> new DocumentRecord(id.type(), id.id()));
+    return doc.children.computeIfAbsent(id.child(), k -> new ResourceRecord(id, now()));
+  }
+
+  /** A resource known to exist (a membership of a live session). */
+  ResourceRecord resource(ResourceId id) {
+    return Objects.requireNonNull(existing(id), id::toString);
+  }
+
+  /** @throws BatonException NOT_JOINED when {@code s} is not a member of {@code id} */
+  ResourceRecord joined(SessionRecord s, ResourceId id) {
+    ResourceRecord res = existing(id);
+    if (res == null || !res.members.containsKey(s.id)) {
+      throw new BatonException(ErrorCode.NOT_JOINED, "join " + id + " first");
+    }
+    return res;
+  }
+
+  DocumentRecord documentOf(ResourceRecord res) {
+    return documents.get(res.id.document());
+  }
+
+  boolean inGrace(LockRecord lock) {
+    SessionRecord holder = sessions.get(lock.holder.sessionId());
+    return holder != null && !holder.connected;
+  }
+
+  static long millis(long nanos) {
+    return Math.max(0, nanos) / 1_000_000;
+  }
+
+  Lease lease(ResourceRecord res) {
+    long remainingMs = millis(res.lock.remainingNanos(now()));
+    return new Lease(res.id, res.lock.token, clock.wallMillis() + remainingMs, remainingMs);
+  }
+
+  TakeoverState takeoverState(ResourceRecord res) {
+    if (res.takeover == null) {
+      return null;
+    }
+    long remainingMs = millis(res.takeover.deadlineNanos - now());
+    return new TakeoverState(res.takeover.by, clock.wallMillis() + remainingMs, remainingMs);
+  }
+
+  /** The lock as {@code viewerSessionId} sees it; null is a service, which sees the token. */
+  LockState lockState(ResourceRecord res, String viewerSessionId) {
+    LockRecord lock = res.lock;
+    if (lock == null) {
+      return LockState.free(res.waiters.size());
+    }
+    long remainingMs = millis(lock.remainingNanos(now()));
+    LockState state = new LockState(lock.holder, lock.token, lock.acquiredAtMillis,
+        clock.wallMillis() + remainingMs, remainingMs, inGrace(lock), res.waiters.size(), takeoverState(res));
+    return viewerSessionId == null ? state : state.forViewer(viewerSessionId);
+  }
+
+  ResourceState view(ResourceRecord res, String viewerSessionId) {
+    Member self = viewerSessionId == null ? null : res.members.get(viewerSessionId);
+    return new ResourceState(res.id, self == null ? null : self.role(), lockState(res, viewerSessionId),
+        new Presence(res.presenceVersion, List.copyOf(res.members.values())));
+  }
+}
