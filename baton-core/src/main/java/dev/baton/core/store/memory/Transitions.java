@@ -155,9 +155,10 @@ final class Transitions {
   }
 
   /**
-   * Moves the lock to {@code requester} (new token) unless the document hierarchy blocks it; the old
+   * Gives the lock to {@code requester} (new token) unless the document hierarchy blocks it; a current
    * holder is revoked and becomes a viewer.
    *
+   * @param pushGrant also push {@code lock.granted} (the requester did not ask just now)
    * @return the blocking refusal, or null when the lock moved
    */
   BatonException transfer(ResourceRecord res, SessionRecord requester, String reason, boolean pushGrant) {
@@ -165,7 +166,9 @@ final class Transitions {
     if (blocked != null) {
       return blocked;
     }
-    revoke(res, new Holder(requester.userId, requester.name, requester.id), reason, "superseded");
+    if (res.lock != null) {
+      revoke(res, new Holder(requester.userId, requester.name, requester.id), reason, "superseded");
+    }
     grant(requester, res);
     if (pushGrant) {
       sink.publish(new LockGranted(requester.id, st.lease(res)));
@@ -174,7 +177,10 @@ final class Transitions {
     return null;
   }
 
-  /** The pending takeover's moment has come: the lock passes to its requester, if it still can. */
+  /**
+   * The pending takeover's moment has come (deadline, acceptance, or the lock freed): the lock passes
+   * to its requester if it still can; a requester that is gone is forgotten, a blocked one is told.
+   */
   void completeTakeover(ResourceRecord res) {
     TakeoverRecord t = res.takeover;
     res.takeover = null;
@@ -247,32 +253,13 @@ final class Transitions {
       }
       for (ResourceRecord res : List.copyOf(doc.children.values())) {
         if (res.lock == null && res.takeover != null) {
-          handToRequester(res);
+          completeTakeover(res);
         }
         if (res.lock == null && !res.waiters.isEmpty()) {
           handToWaiter(res);
         }
       }
     }
-  }
-
-  private void handToRequester(ResourceRecord res) {
-    TakeoverRecord t = res.takeover;
-    res.takeover = null;
-    SessionRecord requester = st.sessions.get(t.by.sessionId());
-    if (requester == null || !res.members.containsKey(requester.id)) {
-      publishLock(res);
-      return;
-    }
-    BatonException blocked = hierarchyBlocker(requester, res);
-    if (blocked != null) {
-      sink.publish(new TakeoverDeclined(requester.id, res.id, null, blocked.getMessage()));
-      publishLock(res);
-      return;
-    }
-    grant(requester, res);
-    sink.publish(new LockGranted(requester.id, st.lease(res)));
-    publishLock(res);
   }
 
   private void handToWaiter(ResourceRecord res) {
