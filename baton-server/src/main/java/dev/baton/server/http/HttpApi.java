@@ -63,8 +63,10 @@ public final class HttpApi {
     this.metrics = metrics;
   }
 
-  /** Adds the routes to {@code router}. */
+  /** Adds the routes to {@code router}, and a JSON answer for bodies over {@link #MAX_BODY_BYTES}. */
   public void mount(Router router) {
+    router.errorHandler(413, ctx -> json(ctx, 413, errorBody(new BatonException(ErrorCode.BAD_REQUEST,
+        "the body is larger than " + MAX_BODY_BYTES + " bytes"))));
     router.get("/health/live").handler(ctx -> json(ctx, 200, Map.of("status", "up")));
     router.get("/health/ready").handler(this::ready);
     router.get("/metrics").handler(ctx -> ctx.response()
@@ -260,12 +262,16 @@ public final class HttpApi {
       error(ctx, new BatonException(ErrorCode.INTERNAL, "internal error"));
       return;
     }
+    json(ctx, status(b.code()), errorBody(b));
+  }
+
+  private static Map<String, Object> errorBody(BatonException b) {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("code", b.code().name());
     body.put("message", b.getMessage());
     body.put("retryable", b.code().retryable());
     body.putAll(b.details());
-    json(ctx, status(b.code()), body);
+    return body;
   }
 
   static int status(ErrorCode code) {
