@@ -19,22 +19,40 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Map.Entry;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Steps of the clinical scenarios. Cucumber makes one instance per scenario: each scenario gets its own
  * {@link TestServer} (lock TTL 3 s, heartbeat 1 s, grace 2 s, expiry warning 1.5 s) and its own tabs.
  * After every scenario, every message every tab received is checked for {@code ts} and for tokens of
  * locks that are not the tab's own.
+ *
+ * <p>The server starts on first use, so that a scenario's first steps can give a record type its own
+ * policy ({@code operation-report records have this policy}) and a person a role ({@code Dr. Adams has
+ * the "admin" role}); without a role a person's token carries the role {@code clinician}. This class
+ * owns the scenario's server, people and tabs; the other step classes of this package reach them
+ * through {@link #current()} (Cucumber runs the scenarios one after another here, and the glue has no
+ * dependency injection).
  */
 public class ClinicalSteps {
 
   /** A clinician: display name and JWT subject. */
   public record Person(String name, String userId) {}
 
-  private static final Duration EVENT_TIMEOUT = Duration.ofSeconds(5);
+  static final Duration EVENT_TIMEOUT = Duration.ofSeconds(5);
 
+  /** The instance of the running scenario, for the other step classes. */
+  private static volatile ClinicalSteps current;
+
+  private final TestServer.Builder builder = TestServer.builder();
   private TestServer server;
   private final Map<String, TestClient> tabs = new HashMap<>();
+  /** Second windows (another session of the same user), by person. */
+  private final Map<String, TestClient> secondWindows = new HashMap<>();
+  private final Map<String, List<String>> roles = new HashMap<>();
+  private final List<ScheduledExecutorService> keepAlives = new ArrayList<>();
   private final Map<String, String> jwts = new HashMap<>();
   /** The last reply each person got. */
   private final Map<String, JsonNode> lastReply = new HashMap<>();
@@ -43,7 +61,7 @@ public class ClinicalSteps {
   private final List<JsonNode> heartbeatAcks = new ArrayList<>();
   private String sessionBeforeDrop;
 
-  @ParameterType("Dr\\. Smith|Nurse Jane")
+  @ParameterType("Dr\\. (?:Smith|Patel|Adams|Baker|Grey)|Nurse (?:Jane|Kim)")
   public Person person(String name) {
     return new Person(name, name.substring(name.lastIndexOf(' ') + 1).toLowerCase());
   }
@@ -53,18 +71,107 @@ public class ClinicalSteps {
     return id;
   }
 
-  @Before
-  public void startServer() {
-    server = TestServer.start();
+  @Before(order = 0)
+  public void beginScenario() {
+    current = this;
   }
 
-  @After
+  @After(order = 0)
   public void stopServer() {
     try {
-      server.assertTokensPrivate();
+      keepAlives.forEach(ScheduledExecutorService::shutdownNow);
+      if (server != null) {
+        try {
+          server.assertTokensPrivate();
+          for (TestClient tab : server.clients()) {
+            assertPresenceWithoutGaps(tab);
+          }
+        } finally {
+          server.close();
+        }
+      }
     } finally {
-      server.close();
+      current = null;
     }
+  }
+
+  /** The running scenario's instance. */
+  static ClinicalSteps current() {
+    ClinicalSteps c = current;
+    assertThat(c).as("a scenario is running").isNotNull();
+    return c;
+  }
+
+  /**
+   * SPEC 3: a resource's presence {@code version} increases by one per change, so a tab that never
+   * asked {@code presence.sync} must have seen no gap. Versions come from {@code welcome.resources},
+   * {@code joined} and {@code presence} replies and from {@code presence.*} events; an event no newer
+   * than what the tab knows (its own join, announced after the reply) is fine, a jump is not.
+   */
+  static void assertPresenceWithoutGaps(TestClient tab) {
+    Map<String, Long> known = new HashMap<>();
+    for (JsonNode m : tab.messages()) {
+      String type = m.path("type").asText();
+      switch (type) {
+        case "welcome" -> {
+          known.clear();
+          for (JsonNode r : m.path("resources")) {
+            known.put(r.path("resource").asText(), r.path("presence").path("version").asLong());
+          }
+        }
+        case "joined" -> known.put(m.path("resource").asText(), m.path("presence").path("version").asLong());
+        case "presence" -> known.put(m.path("resource").asText(), m.path("version").asLong());
+        case "left" -> known.remove(m.path("resource").asText());
+        case "presence.joined", "presence.left", "presence.changed" -> {
+          String resource = m.path("resource").asText();
+          long version = m.path("version").asLong();
+          Long before = known.get(resource);
+          assertThat(before).as("%s got %s before joining", tab.label(), m).isNotNull();
+          assertThat(version).as("%s: presence version after %d, in %s", tab.label(), before, m)
+              .isLessThanOrEqualTo(before + 1);
+          known.put(resource, Math.max(before, version));
+        }
+        default -> { }
+      }
+    }
+  }
+
+  /** The scenario's server, started on first use with the policies given so far. */
+  TestServer server() {
+    if (server == null) {
+      server = builder.start();
+    }
+    return server;
+  }
+
+  // ---------------------------------------------------------------- the setting
+
+  @Given("{word} records have this policy")
+  public void typePolicy(String type, Map<String, String> keys) {
+    assertThat(server).as("policies are set before the server starts (first steps of a scenario)").isNull();
+    keys.forEach((key, value) -> builder.policy(type, key, value));
+  }
+
+  @Given("{person} has the {string} role")
+  public void hasRole(Person p, String role) {
+    assertThat(tabs).as("roles are given before %s opens a tab", p.name()).doesNotContainKey(p.name());
+    roles.computeIfAbsent(p.name(), k -> new ArrayList<>()).add(role);
+  }
+
+  @Given("{person}'s tab sends a heartbeat every second from now on")
+  public void keepsAlive(Person p) {
+    TestClient tab = tab(p);
+    ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, p.name() + " heartbeat");
+      t.setDaemon(true);
+      return t;
+    });
+    keepAlives.add(timer);
+    timer.scheduleAtFixedRate(() -> {
+      if (!tab.isClosed()) {
+        tab.send(Map.of("id", tab.nextId(), "type", "heartbeat"));
+      }
+    }, 0, 1, TimeUnit.SECONDS);
   }
 
   // ---------------------------------------------------------------- Given
@@ -128,7 +235,7 @@ public class ClinicalSteps {
   @When("{person}'s tab reconnects with its resume token")
   public void reconnects(Person p) {
     TestClient old = tabs.get(p.name());
-    TestClient tab = server.connect(p.name() + " (reconnected)");
+    TestClient tab = server().connect(p.name() + " (reconnected)");
     lastReply.put(p.name(), tab.hello(jwts.get(p.name()), old.resumeToken()));
     tabs.put(p.name(), tab);
   }
@@ -171,7 +278,8 @@ public class ClinicalSteps {
     assertThat(e.path("inGrace").asBoolean(false)).as("inGrace in %s", e).isTrue();
   }
 
-  private JsonNode assertLockHeld(Person p, Person holder) {
+  /** {@code p}'s last reply is LOCK_HELD naming another user, {@code holder}, with every detail. */
+  JsonNode assertLockHeld(Person p, Person holder) {
     JsonNode e = lastReply.get(p.name());
     assertThat(e.path("type").asText()).as("%s", e).isEqualTo("error");
     assertThat(e.path("code").asText()).as("%s", e).isEqualTo("LOCK_HELD");
@@ -182,7 +290,7 @@ public class ClinicalSteps {
     assertThat(e.path("holder").has("self")).as("holder.self for another user: %s", e).isFalse();
     assertThat(e.path("expiresAt").isIntegralNumber()).as("expiresAt in %s", e).isTrue();
     assertThat(e.path("remainingMs").asLong(-1)).as("remainingMs in %s", e)
-        .isBetween(1L, server.config().policies().defaultPolicy().lockTtl().toMillis());
+        .isBetween(1L, server().config().policies().defaultPolicy().lockTtl().toMillis());
     assertThat(e.path("expiresAt").asLong()).as("expiresAt = ts + remainingMs in %s", e)
         .isCloseTo(e.path("ts").asLong() + e.path("remainingMs").asLong(), org.assertj.core.data.Offset.offset(200L));
     assertThat(e.has("inGrace")).as("inGrace in %s", e).isTrue();
@@ -194,7 +302,7 @@ public class ClinicalSteps {
   public void neverSeesToken(Person viewer, Person holder) {
     List<Long> tokens = granted(holder);
     assertThat(tokens).as("%s's tokens", holder.name()).isNotEmpty();
-    for (TestClient tab : server.clients()) {
+    for (TestClient tab : server().clients()) {
       if (tab.label().startsWith(viewer.name())) {
         assertThat(tab.seenTokens()).as("tokens in messages to %s", tab.label()).doesNotContainAnyElementsOf(tokens);
         for (JsonNode m : tab.messages()) {
@@ -209,7 +317,7 @@ public class ClinicalSteps {
   @Then("every heartbeat renewed {person}'s lock on {record} with the same fencing token")
   public void everyHeartbeatRenewed(Person p, String record) {
     long token = lastToken(p);
-    long ttlMs = server.config().policies().defaultPolicy().lockTtl().toMillis();
+    long ttlMs = server().config().policies().defaultPolicy().lockTtl().toMillis();
     assertThat(heartbeatAcks).as("heartbeats over 3 TTLs").hasSizeGreaterThanOrEqualTo(8);
     for (JsonNode ack : heartbeatAcks) {
       JsonNode locks = ack.path("locks");
@@ -227,7 +335,7 @@ public class ClinicalSteps {
 
   @Then("the document service sees {person} holding {record} when it asks about {record}")
   public void serviceSeesHolder(Person p, String normalized, String asked) {
-    JsonNode state = server.resourceState(asked);
+    JsonNode state = server().resourceState(asked);
     assertThat(state.path("resource").asText()).isEqualTo(norm(normalized));
     assertThat(state.path("lock").path("holder").path("userId").asText()).as("%s", state).isEqualTo(p.userId());
     assertThat(state.path("lock").path("token").asLong()).as("the service sees the token: %s", state)
@@ -236,7 +344,7 @@ public class ClinicalSteps {
 
   @Then("the document service accepts {person}'s fencing token for {record}")
   public void serviceAccepts(Person p, String record) {
-    TestServer.Response r = server.verify(record, lastToken(p));
+    TestServer.Response r = server().verify(record, lastToken(p));
     assertThat(r.status()).as("verify: %s", r.body()).isEqualTo(200);
     assertThat(r.json().path("valid").asBoolean()).isTrue();
     assertThat(r.json().path("holder").path("userId").asText()).isEqualTo(p.userId());
@@ -245,7 +353,7 @@ public class ClinicalSteps {
 
   @Then("the document service refuses {person}'s fencing token for {record} because it {string}")
   public void serviceRefuses(Person p, String record, String reason) {
-    TestServer.Response r = server.verify(record, lastToken(p));
+    TestServer.Response r = server().verify(record, lastToken(p));
     assertThat(r.status()).as("verify: %s", r.body()).isEqualTo(409);
     assertThat(r.json().path("valid").asBoolean(true)).isFalse();
     assertThat(r.json().path("reason").asText()).as("%s", r.body()).isEqualTo(reason);
@@ -288,7 +396,7 @@ public class ClinicalSteps {
     assertThat(w.path("resource").asText()).isEqualTo(norm(record));
     assertThat(w.path("token").asLong()).isEqualTo(lastToken(p));
     assertThat(w.path("remainingMs").asLong(-1)).as("%s", w)
-        .isBetween(0L, server.config().policies().defaultPolicy().expiryWarning().toMillis());
+        .isBetween(0L, server().config().policies().defaultPolicy().expiryWarning().toMillis());
     List<JsonNode> all = tab(p).messages();
     int warned = indexOf(all, "lock.expiring");
     int expired = indexOf(all, "lock.expired");
@@ -366,7 +474,7 @@ public class ClinicalSteps {
   @Then("every message Dr. Smith and Nurse Jane received about the record names it {record}")
   public void everyMessageNames(String normalized) {
     int checked = 0;
-    for (TestClient tab : server.clients()) {
+    for (TestClient tab : server().clients()) {
       for (JsonNode m : tab.messages()) {
         List<String> ids = new ArrayList<>();
         collect(m, "resource", ids);
@@ -382,18 +490,43 @@ public class ClinicalSteps {
   // ---------------------------------------------------------------- helpers
 
   /** The person's tab, opened and greeted on first use. */
-  private TestClient tab(Person p) {
+  TestClient tab(Person p) {
     return tabs.computeIfAbsent(p.name(), k -> {
-      String jwt = server.token(p.userId(), p.name(), "clinician");
-      jwts.put(p.name(), jwt);
-      TestClient tab = server.connect(p.name());
-      tab.hello(jwt);
+      TestClient tab = server().connect(p.name());
+      tab.hello(jwt(p));
       return tab;
     });
   }
 
+  /** The person's second window: another session of the same user, opened and greeted on first use. */
+  TestClient secondWindow(Person p) {
+    return secondWindows.computeIfAbsent(p.name(), k -> {
+      TestClient tab = server().connect(p.name() + "'s second window");
+      tab.hello(jwt(p));
+      return tab;
+    });
+  }
+
+  /** The person's JWT (one per person per scenario), with the roles given or {@code clinician}. */
+  String jwt(Person p) {
+    return jwts.computeIfAbsent(p.name(), k -> server().token(p.userId(), p.name(),
+        roles.getOrDefault(p.name(), List.of("clinician")).toArray(String[]::new)));
+  }
+
+  /** The last reply {@code p} got from a step of this class, or stored with {@link #replied}. */
+  JsonNode lastReply(Person p) {
+    JsonNode r = lastReply.get(p.name());
+    assertThat(r).as("%s got a reply", p.name()).isNotNull();
+    return r;
+  }
+
+  /** Remembers {@code reply} as {@code p}'s last reply, for the steps that check it. */
+  void replied(Person p, JsonNode reply) {
+    lastReply.put(p.name(), reply);
+  }
+
   private String tabsBefore(Person p) {
-    for (TestClient c : server.clients()) {
+    for (TestClient c : server().clients()) {
       if (c.label().equals(p.name())) {
         return c.resumeToken();
       }
@@ -402,15 +535,28 @@ public class ClinicalSteps {
   }
 
   /** The id as every reply names it (SPEC 1: {@code type:id} means {@code type:id:main}). */
-  private static String norm(String record) {
+  static String norm(String record) {
     return ResourceId.parse(record).toString();
   }
 
-  private List<Long> granted(Person p) {
+  /** Every fencing token granted to {@code p} (any of its sessions), oldest first. */
+  List<Long> granted(Person p) {
     return granted.computeIfAbsent(p.name(), k -> new ArrayList<>());
   }
 
-  private long lastToken(Person p) {
+  /** The type of a record id ({@code operation-report} of {@code operation-report:42:diagnosis}). */
+  static String type(String record) {
+    return ResourceId.parse(record).type();
+  }
+
+  /** {@code token} is greater than every token granted to anyone in this scenario so far. */
+  void assertNewestToken(long token) {
+    for (List<Long> earlier : granted.values()) {
+      assertThat(earlier).as("fencing tokens grow").allSatisfy(t -> assertThat(token).isGreaterThan(t));
+    }
+  }
+
+  long lastToken(Person p) {
     List<Long> tokens = granted(p);
     assertThat(tokens).as("%s was granted a lock", p.name()).isNotEmpty();
     return tokens.get(tokens.size() - 1);
@@ -425,7 +571,7 @@ public class ClinicalSteps {
     return -1;
   }
 
-  private static boolean containsNumber(JsonNode n, String key, long value) {
+  static boolean containsNumber(JsonNode n, String key, long value) {
     if (n.isObject()) {
       JsonNode v = n.get(key);
       if (v != null && v.isNumber() && v.asLong() == value) {

@@ -43,7 +43,8 @@ import org.awaitility.Awaitility;
  *
  * <p>Default timings: lock TTL 3 s, heartbeat 1 s, disconnect grace 2 s, expiry warning 1.5 s, server
  * pings every 1 s with a 1 s timeout, sweeps every 100 ms, hello timeout 10 s. Change them with {@link
- * #builder()}.
+ * #builder()}, which also takes per-type policies ({@link Builder#policy}). Roles are the token's
+ * business: {@link #token(String, String, String...)}.
  *
  * <p>Thread-safe enough for tests: start and stop from one thread; clients may be opened from many.
  */
@@ -234,6 +235,30 @@ public final class TestServer implements AutoCloseable {
     }
   }
 
+  /**
+   * DELETE {@code path} with {@code bearer} (null for none) and {@code body} (JSON text, or null for
+   * none), e.g. {@code DELETE /v1/locks/{resource}} with {@code {"reason": "..."}}.
+   */
+  public Response delete(String path, String bearer, String body) {
+    HttpRequest.Builder r = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(10));
+    if (body == null) {
+      r.DELETE();
+    } else {
+      r.header("Content-Type", "application/json").method("DELETE", HttpRequest.BodyPublishers.ofString(body));
+    }
+    if (bearer != null) {
+      r.header("Authorization", "Bearer " + bearer);
+    }
+    return send(r.build());
+  }
+
+  /** {@code GET /v1/documents/{type}:{id}} as the document service; must answer 200. */
+  public JsonNode documentState(String document) {
+    Response r = get("/v1/documents/" + document, serviceToken());
+    assertThat(r.status()).as("GET /v1/documents/%s: %s", document, r.body()).isEqualTo(200);
+    return r.json();
+  }
+
   /** {@code GET /v1/resources/{resource}} as the document service; must answer 200. */
   public JsonNode resourceState(String resource) {
     Response r = get("/v1/resources/" + resource, serviceToken());
@@ -324,6 +349,8 @@ public final class TestServer implements AutoCloseable {
     private String pingTimeout = "1s";
     private String sweepInterval = "100ms";
     private boolean dev;
+    /** {@code policies.types}: type, then key path relative to the type (dots nest), then value. */
+    private final Map<String, Map<String, String>> types = new LinkedHashMap<>();
 
     private Builder() {}
 
@@ -360,6 +387,17 @@ public final class TestServer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Sets one key of a per-type policy ({@code policies.types.<type>.<key>}); the type inherits
+     * every key it does not set from the default policy. A nested key is written with dots, e.g.
+     * {@code policy("operation-report", "takeover.timeout", "2s")}; the value is written into the
+     * YAML as it is.
+     */
+    public Builder policy(String type, String key, String value) {
+      types.computeIfAbsent(type, t -> new LinkedHashMap<>()).put(key, value);
+      return this;
+    }
+
     /** Starts the server. */
     public TestServer start() {
       return new TestServer(this);
@@ -387,7 +425,46 @@ public final class TestServer implements AutoCloseable {
           "    heartbeatInterval: " + heartbeatInterval,
           "    disconnectGrace: " + disconnectGrace,
           "    expiryWarning: " + expiryWarning,
-          "");
+          typesYaml());
+    }
+
+    /** {@code policies.types} as nested YAML mappings (empty when no type has its own policy). */
+    private String typesYaml() {
+      if (types.isEmpty()) {
+        return "";
+      }
+      Map<String, Object> tree = new LinkedHashMap<>();
+      types.forEach((type, keys) -> {
+        Map<String, Object> node = nested(tree, type);
+        keys.forEach((key, value) -> {
+          String[] parts = key.split("\\.");
+          Map<String, Object> parent = node;
+          for (int i = 0; i < parts.length - 1; i++) {
+            parent = nested(parent, parts[i]);
+          }
+          parent.put(parts[parts.length - 1], value);
+        });
+      });
+      StringBuilder out = new StringBuilder("  types:\n");
+      write(tree, "    ", out);
+      return out.toString();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> nested(Map<String, Object> parent, String key) {
+      return (Map<String, Object>) parent.computeIfAbsent(key, k -> new LinkedHashMap<String, Object>());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void write(Map<String, Object> tree, String indent, StringBuilder out) {
+      tree.forEach((key, value) -> {
+        if (value instanceof Map<?, ?> m) {
+          out.append(indent).append(key).append(":\n");
+          write((Map<String, Object>) m, indent + "  ", out);
+        } else {
+          out.append(indent).append(key).append(": ").append(value).append('\n');
+        }
+      });
     }
   }
 }
