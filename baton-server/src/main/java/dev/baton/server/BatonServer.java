@@ -124,6 +124,7 @@ public final class BatonServer {
       throw new IllegalStateException("stop() blocks: call it from outside the event loops");
     }
     long deadline = System.nanoTime() + timeout.toNanos();
+    log.info("Baton node {} draining {} connections", nodeId, endpoint.openConnections());
     if (sweepTimer >= 0) {
       vertx.cancelTimer(sweepTimer);
     }
@@ -132,6 +133,7 @@ public final class BatonServer {
       await(http.shutdown(Math.max(1, timeout.toMillis() / 2), TimeUnit.MILLISECONDS), deadline);
     }
     await(vertx.close(), deadline);
+    log.info("Baton node {} stopped", nodeId);
   }
 
   private static void await(Future<?> f, long deadlineNanos) throws InterruptedException {

@@ -10,30 +10,33 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
  * {@code baton connect}: a terminal WebSocket client for trying Baton by hand. Sends {@code hello}
  * with the token, then every line of standard input as one message (an {@code id} is added when
- * missing), and prints every message it receives, each followed by a {@code #} line in plain words.
- * At the end of input it waits for the outstanding replies, says {@code bye} and exits.
+ * missing), and prints every message the moment it arrives, each followed by a {@code #} line in
+ * plain words. At the end of input it says {@code bye} and exits; to drop the connection without
+ * {@code bye} (a crashed tab), kill the process.
  *
- * <p>Not thread-safe: one instance per run; the JDK WebSocket's listener runs on its own thread and
- * only enqueues.
+ * <p>Thread model: the main thread reads input and waits for each reply; the JDK WebSocket's listener
+ * thread prints and completes the reply being waited for. Printing is synchronized.
  */
 @Command(name = "connect", mixinStandardHelpOptions = true,
     description = "Connect to a Baton server, send JSON lines from stdin, print what arrives.")
 final class ConnectCommand implements Callable<Integer> {
 
-  @Option(names = "--url", defaultValue = "ws://127.0.0.1:8080/v1/ws", description = "server WebSocket URL")
+  @Option(names = "--url", defaultValue = "ws://127.0.0.1:8080/v1/ws",
+      description = "server WebSocket URL (default: ${DEFAULT-VALUE})")
   URI url;
 
   @Option(names = "--token", required = true, description = "the JWT to say hello with")
@@ -42,20 +45,34 @@ final class ConnectCommand implements Callable<Integer> {
   @Option(names = "--resume", description = "a resume token from an earlier welcome")
   String resume;
 
-  @Option(names = "--wait", defaultValue = "10", description = "seconds to wait for each reply")
+  @Option(names = "--wait", defaultValue = "10", description = "seconds to wait for each reply (default: ${DEFAULT-VALUE})")
   int waitSeconds;
 
   private final ObjectMapper json = new ObjectMapper();
-  private final BlockingQueue<JsonNode> inbox = new LinkedBlockingQueue<>();
   private final PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
   private final AtomicInteger ids = new AtomicInteger();
+  /** The id of the message waiting for its reply, and the future the reply completes. */
+  private final AtomicReference<Pending> pending = new AtomicReference<>();
+  private final CompletableFuture<String> closed = new CompletableFuture<>();
+
+  private record Pending(String id, CompletableFuture<JsonNode> reply) {}
 
   @Override
   public Integer call() throws Exception {
-    WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder()
-        .subprotocols("baton.v1")
-        .buildAsync(url, new Listener())
-        .get(waitSeconds, TimeUnit.SECONDS);
+    WebSocket ws;
+    try {
+      ws = HttpClient.newHttpClient().newWebSocketBuilder()
+          .subprotocols("baton.v1")
+          .buildAsync(url, new Listener())
+          .get(waitSeconds, TimeUnit.SECONDS);
+    } catch (IllegalArgumentException e) {
+      System.err.println("baton connect: " + e.getMessage() + " (use ws://host:port/v1/ws)");
+      return 2;
+    } catch (ExecutionException | TimeoutException e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      System.err.println("baton connect: cannot connect to " + url + ": " + cause);
+      return 1;
+    }
     ObjectNode hello = json.createObjectNode().put("type", "hello").put("token", token);
     if (resume != null) {
       hello.put("resume", resume);
@@ -72,70 +89,76 @@ final class ConnectCommand implements Callable<Integer> {
       try {
         msg = json.readTree(line);
       } catch (Exception e) {
-        out.println("# not JSON, not sent: " + line);
+        print("# not JSON, not sent: " + line);
         continue;
       }
       if (!(msg instanceof ObjectNode obj)) {
-        out.println("# not a JSON object, not sent: " + line);
+        print("# not a JSON object, not sent: " + line);
         continue;
       }
       if (!exchange(ws, obj)) {
         return 1;
       }
-      drain(0);
     }
-    drain(200);
-    ws.sendText(json.writeValueAsString(json.createObjectNode().put("id", "bye").put("type", "bye")), true);
-    drain(500);
+    if (!closed.isDone()) {
+      exchange(ws, json.createObjectNode().put("type", "bye"));
+      awaitClose();
+    }
     return 0;
   }
 
-  /** Sends one message and prints what arrives until its reply; false if the connection closed. */
+  /** Sends one message and waits for its reply; false when the connection is closed. */
   private boolean exchange(WebSocket ws, ObjectNode msg) throws Exception {
+    if (closed.isDone()) {
+      print("# not sent, the connection is closed: " + msg);
+      return false;
+    }
     if (!msg.hasNonNull("id")) {
       msg.put("id", "c" + ids.incrementAndGet());
     }
-    String id = msg.get("id").asText();
-    ws.sendText(json.writeValueAsString(msg), true).get(waitSeconds, TimeUnit.SECONDS);
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(waitSeconds);
-    while (System.nanoTime() - deadline < 0) {
-      JsonNode m = inbox.poll(100, TimeUnit.MILLISECONDS);
-      if (m == null) {
-        continue;
-      }
-      print(m);
-      if (m.path("type").asText().equals("closed")) {
-        return false;
-      }
-      if (id.equals(m.path("re").asText(null))) {
-        return true;
-      }
+    Pending p = new Pending(msg.get("id").asText(), new CompletableFuture<>());
+    pending.set(p);
+    try {
+      ws.sendText(json.writeValueAsString(msg), true).get(waitSeconds, TimeUnit.SECONDS);
+      CompletableFuture.anyOf(p.reply(), closed).get(waitSeconds, TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      print("# no reply to " + p.id() + " within " + waitSeconds + " s");
+    } catch (ExecutionException e) {
+      print("# not sent: " + e.getCause().getMessage());
+      return false;
+    } finally {
+      pending.set(null);
     }
-    out.println("# no reply to " + id + " within " + waitSeconds + " s");
-    return true;
+    return !closed.isDone();
   }
 
-  private void drain(long millis) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
-    do {
-      JsonNode m = inbox.poll(Math.max(1, millis / 10), TimeUnit.MILLISECONDS);
-      if (m != null) {
-        print(m);
-      }
-    } while (System.nanoTime() - deadline < 0 || !inbox.isEmpty());
+  private void awaitClose() throws InterruptedException {
+    try {
+      closed.get(waitSeconds, TimeUnit.SECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      print("# the server did not close the connection within " + waitSeconds + " s");
+    }
   }
 
-  private void print(JsonNode m) {
-    if (!m.path("type").asText().equals("closed")) {
-      out.println(m);
-    }
+  private synchronized void print(String line) {
+    out.println(line);
+  }
+
+  /** Prints a message and its plain words; completes the pending reply it answers. */
+  private synchronized void received(JsonNode m) {
+    out.println(m);
     String words = PlainWords.describe(m);
     if (words != null) {
       out.println("# " + words);
     }
+    Pending p = pending.get();
+    boolean answers = p != null && (p.id().equals(m.path("re").asText(null))
+        || (m.path("type").asText().equals("error") && !m.has("re")));
+    if (answers) {
+      p.reply().complete(m);
+    }
   }
 
-  /** Queues every text message, and the close as a {@code {"type":"closed"}} pseudo-message. */
   private final class Listener implements WebSocket.Listener {
     private final StringBuilder partial = new StringBuilder();
 
@@ -144,9 +167,9 @@ final class ConnectCommand implements Callable<Integer> {
       partial.append(data);
       if (last) {
         try {
-          inbox.add(json.readTree(partial.toString()));
+          received(json.readTree(partial.toString()));
         } catch (Exception e) {
-          out.println("# unreadable frame: " + partial);
+          print("# unreadable frame: " + partial);
         }
         partial.setLength(0);
       }
@@ -156,14 +179,15 @@ final class ConnectCommand implements Callable<Integer> {
 
     @Override
     public CompletionStage<?> onClose(WebSocket ws, int code, String reason) {
-      inbox.add(json.createObjectNode().put("type", "closed").put("code", code).put("reason", reason));
+      print("# connection closed: " + code + " " + reason);
+      closed.complete(code + " " + reason);
       return CompletableFuture.completedFuture(null);
     }
 
     @Override
     public void onError(WebSocket ws, Throwable error) {
-      inbox.add(json.createObjectNode().put("type", "closed").put("code", 1006)
-          .put("reason", String.valueOf(error.getMessage())));
+      print("# connection lost: " + error.getMessage());
+      closed.complete("1006 " + error.getMessage());
     }
   }
 }

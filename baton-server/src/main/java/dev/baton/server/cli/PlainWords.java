@@ -46,7 +46,6 @@ final class PlainWords {
           + m.path("member").path("status").asText() + " in " + resource;
       case "server.draining" -> "the server is draining: reconnect in " + duration(m.path("reconnectInMs").asLong());
       case "error" -> "error " + m.path("code").asText() + ": " + m.path("message").asText();
-      case "closed" -> "connection closed: " + m.path("code").asInt() + " " + m.path("reason").asText();
       default -> null;
     };
   }

@@ -32,7 +32,7 @@ public final class DevApi {
 
   /** Adds {@code POST /dev/token} to {@code router}. */
   public void mount(Router router) {
-    router.post("/dev/token").handler(BodyHandler.create().setBodyLimit(HttpApi.MAX_BODY_BYTES)).handler(this::token);
+    router.post("/dev/token").handler(BodyHandler.create(false).setBodyLimit(HttpApi.MAX_BODY_BYTES)).handler(this::token);
   }
 
   private void token(RoutingContext ctx) {

@@ -74,7 +74,7 @@ public final class HttpApi {
         .end(metrics.get()));
     // The body is read before the token is checked: the check is asynchronous, and a body not yet
     // read by then is lost.
-    router.route("/v1/*").handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES));
+    router.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
     router.route("/v1/*").handler(this::authorize);
     router.get("/v1/resources/:resource").handler(this::getResource);
     router.get("/v1/documents/:document").handler(this::getDocument);

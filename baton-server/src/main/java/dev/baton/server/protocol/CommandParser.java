@@ -3,6 +3,9 @@ package dev.baton.server.protocol;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -39,11 +42,16 @@ public final class CommandParser {
   /** Longest accepted JWT or resume token, in characters. */
   public static final int MAX_TOKEN_LENGTH = 8192;
 
+  /** Deepest accepted nesting of objects and arrays. */
+  public static final int MAX_DEPTH = 16;
+
   private final ObjectMapper json =
       JsonMapper.builder(
               JsonFactory.builder()
-                  .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(16).build())
+                  .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
+                  .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                   .build())
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
           .build();
 
   /**
@@ -56,8 +64,12 @@ public final class CommandParser {
     JsonNode root;
     try {
       root = json.readTree(frame);
+    } catch (StreamConstraintsException e) {
+      throw new ProtocolException(ErrorCode.BAD_REQUEST, null,
+          "the message is nested deeper than " + MAX_DEPTH + " levels");
     } catch (JacksonException e) {
-      throw new ProtocolException(ErrorCode.BAD_REQUEST, null, "the message is not valid JSON");
+      throw new ProtocolException(ErrorCode.BAD_REQUEST, null,
+          "the message is not valid JSON (one object per frame, no duplicate keys)");
     }
     if (root == null || !root.isObject()) {
       throw new ProtocolException(ErrorCode.BAD_REQUEST, null, "the message must be a JSON object");

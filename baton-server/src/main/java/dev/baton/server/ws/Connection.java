@@ -65,6 +65,8 @@ final class Connection implements Subscriber {
   private String sessionId;
   private boolean helloPending;
   private boolean closed;
+  /** Set when this side sent its close frame: nothing more is sent or handled. */
+  private boolean closing;
   private boolean ended;
   private long lastHeardNanos;
   private long helloTimer;
@@ -147,6 +149,9 @@ final class Connection implements Subscriber {
 
   private void onText(String text) {
     heard();
+    if (closing) {
+      return;
+    }
     Command command;
     try {
       command = endpoint.parser().parse(text);
@@ -370,13 +375,14 @@ final class Connection implements Subscriber {
   }
 
   private void send(String text) {
-    if (!closed) {
+    if (!closed && !closing) {
       ws.writeTextMessage(text);
     }
   }
 
   private void close(short code, String reason) {
-    if (!closed) {
+    if (!closed && !closing) {
+      closing = true;
       context.owner().cancelTimer(pingTimer);
       context.owner().cancelTimer(helloTimer);
       ws.close(code, reason);

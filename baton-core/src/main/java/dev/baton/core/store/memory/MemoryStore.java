@@ -323,8 +323,9 @@ public final class MemoryStore implements Store {
       ResourceRecord res = st.joined(s, resource);
       settle(res);
       if (res.lock == null || res.lock.sessionIs(s.id)) {
-        throw new BatonException(ErrorCode.BAD_REQUEST,
-            "nobody else is editing " + resource + ": acquire it instead");
+        throw new BatonException(ErrorCode.BAD_REQUEST, res.lock == null
+            ? "nobody is editing " + resource + ": acquire it instead"
+            : "you are the editor of " + resource);
       }
       long now = st.now();
       Long last = res.lastRequestNanos.get(s.userId);
