@@ -34,18 +34,31 @@ final class ConfigLoader {
   BatonConfig load(Path file, Map<String, String> env, Overrides flags) {
     Objects.requireNonNull(env, "env");
     Objects.requireNonNull(flags, "flags");
+    boolean dev = flags.dev();
     RawConfig raw = RawConfig.withDefaults();
     if (file != null) {
       YamlLayer.read(file, raw);
+      build(raw, dev, false);
     }
     EnvironmentLayer.read(env, raw);
+    build(raw, dev, false);
     applyFlags(flags, raw);
-    boolean dev = flags.dev();
+    return build(raw, dev, true);
+  }
+
+  /**
+   * Types and validates the layers read so far. Called after each layer, so that a bad value is
+   * refused even when a later layer overrides it (a typo in the file stays a typo).
+   *
+   * @param complete whether every layer is in: only then are rules checked that a later layer could
+   *     still satisfy (a token key source outside dev mode, a loopback host in dev mode)
+   */
+  private BatonConfig build(RawConfig raw, boolean dev, boolean complete) {
     return new BatonConfig(
-        server(raw, dev),
+        server(raw, dev && complete),
         store(raw),
         redis(raw),
-        AuthReader.read(raw, dev, random),
+        AuthReader.read(raw, dev || !complete, random),
         new AuditConfig(path("audit.file", raw)),
         PolicyReader.read(raw),
         dev);

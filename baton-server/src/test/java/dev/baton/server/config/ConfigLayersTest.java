@@ -184,4 +184,26 @@ class ConfigLayersTest {
         .hasMessage(
             "policies.types.operation-report.lockTtl 5m must be above twice heartbeatInterval 3m = 6m");
   }
+
+  @Test
+  void aBadValueIsRefusedEvenWhenALaterLayerOverridesIt() {
+    Path file = yaml(dir, "server: {port: abc}");
+    Overrides flagPort = new Overrides(null, 9002, false, null, null);
+
+    assertThatThrownBy(() -> BatonConfig.load(file, ENV, flagPort))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("server.port abc must be a whole number");
+    assertThatThrownBy(() -> BatonConfig.load(null, env("BATON_SERVER_PORT", "abc"), flagPort))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("server.port abc must be a whole number");
+  }
+
+  @Test
+  void aRuleALaterLayerSatisfiesIsCheckedOnlyAtTheEnd() {
+    Path noAuth = yaml(dir, "server: {port: 9000}");
+
+    BatonConfig c = BatonConfig.load(noAuth, env("BATON_AUTH_HMAC_SECRET", ConfigFixtures.SECRET), Overrides.none());
+
+    assertThat(c.auth().hmacSecret()).contains(ConfigFixtures.SECRET);
+  }
 }
