@@ -14,6 +14,7 @@ import dev.baton.server.config.BatonConfig;
 import dev.baton.server.config.StoreType;
 import dev.baton.server.http.DevApi;
 import dev.baton.server.http.HttpApi;
+import dev.baton.server.http.StaticAssets;
 import dev.baton.server.metrics.BatonMetrics;
 import dev.baton.server.protocol.Wire;
 import dev.baton.server.ws.WebSocketEndpoint;
@@ -93,6 +94,7 @@ public final class BatonServer {
     if (config.dev()) {
       new DevApi(TokenMinter.forConfig(config.auth(), clock), wire).mount(router);
     }
+    new StaticAssets(config.dev()).mount(router);
     HttpServerOptions options = new HttpServerOptions()
         .setHost(config.server().host())
         .setPort(config.server().port())

@@ -1,0 +1,51 @@
+package dev.baton.server.http;
+
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.StaticHandler;
+
+/**
+ * Serves the browser client at {@code /client/baton-client.js} and, in dev mode only, the demo page
+ * at {@code /demo/}. Both are classpath resources that the build copies from {@code clients/js}
+ * ({@code baton-web/client}, {@code baton-web/demo}). Thread-safe.
+ */
+public final class StaticAssets {
+
+  /** Classpath folder of the client module. */
+  static final String CLIENT_ROOT = "baton-web/client";
+  /** Classpath folder of the demo page. */
+  static final String DEMO_ROOT = "baton-web/demo";
+  /** How long browsers may keep the client without asking again, in seconds. */
+  static final long CLIENT_MAX_AGE_SECONDS = 600;
+
+  private final boolean dev;
+
+  /**
+   * @param dev whether to serve the demo page too
+   */
+  public StaticAssets(boolean dev) {
+    this.dev = dev;
+  }
+
+  /** Adds {@code GET /client/*} and, in dev mode, {@code GET /demo/*} to {@code router}. */
+  public void mount(Router router) {
+    router.get("/client/*").handler(StaticHandler.create(CLIENT_ROOT)
+        .setMaxAgeSeconds(CLIENT_MAX_AGE_SECONDS)
+        .setDefaultContentEncoding("UTF-8"));
+    if (dev) {
+      router.get("/demo").handler(StaticAssets::toDemoFolder);
+      router.get("/demo/*").handler(StaticHandler.create(DEMO_ROOT)
+          .setCachingEnabled(false)
+          .setDefaultContentEncoding("UTF-8"));
+    }
+  }
+
+  /** {@code /demo} to {@code /demo/}, so that the page's relative links resolve inside the folder. */
+  private static void toDemoFolder(RoutingContext ctx) {
+    if (ctx.request().path().endsWith("/")) {
+      ctx.next();
+    } else {
+      ctx.redirect("/demo/");
+    }
+  }
+}

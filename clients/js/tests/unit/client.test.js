@@ -1,0 +1,287 @@
+// The client against a scripted server: handshake and resume, reconnect rules, presence versions,
+// errors and timeouts, heartbeats and the page lifecycle. Timers are Node's mock timers.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { connect, BatonError } from '../../baton-client.js';
+import { FakeServer, FakeWindow, joinedFields, member } from '../support/fake-server.js';
+
+const R = 'operation-report:42:diagnosis';
+
+/** A client on a fake server and window, with mock timers and no jitter. */
+function setUp(t, options = {}) {
+  t.mock.timers.enable({ apis: ['setTimeout', 'setInterval'] });
+  const server = new FakeServer(options.server);
+  const window = new FakeWindow();
+  const client = connect({
+    url: 'ws://baton.test/v1/ws', token: 'jwt-1', WebSocket: server.WebSocket, environment: window,
+    random: () => 0.5, backoffBaseMs: 1000, requestTimeoutMs: 5000, ...options.client,
+  });
+  t.after(() => client.close());
+  const states = [];
+  client.on('state', (s) => states.push(s));
+  return { server, window, client, states };
+}
+
+/** Joins R on `socket` with the given members. */
+async function joinR(client, socket, members = [member('s1', 'smith', 'Dr. Smith')]) {
+  const joining = client.join(R);
+  const join = await socket.next('join');
+  socket.reply(join, 'joined', joinedFields(R, members));
+  return joining;
+}
+
+/** Lets pending promise callbacks run. */
+const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+test('says hello with the token, over the baton.v1 subprotocol', async (t) => {
+  const { server, client } = setUp(t);
+  const socket = await server.socket(1);
+  const hello = await socket.welcome();
+  assert.equal(socket.protocol, 'baton.v1');
+  assert.equal(hello.token, 'jwt-1');
+  assert.equal(hello.resume, undefined);
+  assert.equal(client.state, 'open');
+  assert.equal(client.sessionId, 's1');
+});
+
+test('reconnects after 1006 with hello carrying the last resume token, and keeps a resumed session', async (t) => {
+  const { server, client, states } = setUp(t);
+  const first = await server.socket(1);
+  await first.welcome();
+  const handle = await joinR(client, first);
+  first.drop(1006);
+  assert.deepEqual(states.at(-1), { state: 'reconnecting', attempt: 1, delayMs: 500, code: 1006, reason: '' });
+  t.mock.timers.tick(500);
+  const second = await server.socket(2);
+  const lock = { holder: { userId: 'smith', name: 'Dr. Smith', sessionId: 's1' }, token: 7, acquiredAt: 1,
+    expiresAt: 2, remainingMs: 9000, inGrace: false, queueLength: 0, takeover: null };
+  const hello = await second.welcome({ sessionId: 's1', resumed: true,
+    resources: [{ resource: R, role: 'editor', lock, presence: { version: 3, members: [member('s1', 'smith', 'Dr. Smith')] } }] });
+  assert.equal(hello.resume, 'r1');
+  assert.equal(hello.token, 'jwt-1');
+  await settle();
+  assert.equal(second.sentOf('join').length, 0, 'a resumed session keeps its memberships');
+  assert.equal(handle.token, 7);
+  assert.equal(handle.version, 3);
+});
+
+test('re-joins its resources when the session was not resumed, in edit mode where it held the lock', async (t) => {
+  const { server, client } = setUp(t);
+  const first = await server.socket(1);
+  await first.welcome();
+  const handle = await joinR(client, first);
+  const expired = [];
+  handle.on('expired', (e) => expired.push(e));
+  first.push({ type: 'lock.state', resource: R, lock: { holder: { userId: 'smith', name: 'Dr. Smith', sessionId: 's1' },
+    token: 11, acquiredAt: 1, expiresAt: 2, remainingMs: 9000, inGrace: false, queueLength: 0, takeover: null } });
+  assert.equal(handle.holding, true);
+  first.drop(1011);
+  t.mock.timers.tick(500);
+  const second = await server.socket(2);
+  await second.welcome({ sessionId: 's9', resumed: false });
+  const join = await second.next('join');
+  assert.deepEqual([join.resource, join.mode], [R, 'edit']);
+  second.reply(join, 'joined', joinedFields(R, [member('s9', 'smith', 'Dr. Smith')]));
+  await settle();
+  assert.equal(handle.holding, false);
+  assert.deepEqual(expired, [{ token: 11 }], 'the lost lock is reported');
+});
+
+test('does not reconnect after 4001 and reports the hello error', async (t) => {
+  const { server, client } = setUp(t);
+  const closed = [];
+  client.on('closed', (c) => closed.push(c));
+  const socket = await server.socket(1);
+  socket.accept();
+  const hello = await socket.next('hello');
+  socket.push({ re: hello.id, type: 'error', code: 'UNAUTHENTICATED', message: 'token expired', retryable: false });
+  socket.drop(4001, 'unauthenticated');
+  t.mock.timers.tick(60_000);
+  assert.equal(server.sockets.length, 1);
+  assert.equal(client.state, 'closed');
+  assert.equal(closed[0].code, 4001);
+  assert.equal(closed[0].error.code, 'UNAUTHENTICATED');
+  assert.equal(closed[0].error.message, 'token expired');
+  await assert.rejects(client.join(R), { code: 'CLOSED' });
+});
+
+test('does not reconnect after 4009 (resumed elsewhere)', async (t) => {
+  const { server, client } = setUp(t);
+  const closed = [];
+  client.on('closed', (c) => closed.push(c));
+  const socket = await server.socket(1);
+  await socket.welcome();
+  socket.drop(4009, 'session resumed on another connection');
+  t.mock.timers.tick(60_000);
+  assert.equal(server.sockets.length, 1);
+  assert.equal(closed[0].error.code, 'RESUMED_ELSEWHERE');
+});
+
+test('backs off exponentially while reconnects fail, and starts over after a welcome', async (t) => {
+  const { server, states } = setUp(t);
+  (await server.socket(1)).drop(1006);
+  for (let n = 2; n <= 4; n += 1) {
+    t.mock.timers.tick(states.at(-1).delayMs);
+    (await server.socket(n)).drop(1006);
+  }
+  assert.deepEqual(states.filter((s) => s.state === 'reconnecting').map((s) => s.delayMs), [500, 1000, 2000, 4000]);
+  t.mock.timers.tick(4000);
+  await (await server.socket(5)).welcome();
+  server.sockets[4].drop(1001);
+  assert.equal(states.at(-1).delayMs, 500);
+});
+
+test('after server.draining it reconnects when the server said, then resumes', async (t) => {
+  const { server, states } = setUp(t);
+  const first = await server.socket(1);
+  await first.welcome();
+  first.push({ type: 'server.draining', reconnectInMs: 3210 });
+  first.drop(1012, 'server draining');
+  assert.equal(states.at(-1).delayMs, 3210);
+  t.mock.timers.tick(3209);
+  assert.equal(server.sockets.length, 1);
+  t.mock.timers.tick(1);
+  const hello = await (await server.socket(2)).welcome();
+  assert.equal(hello.resume, 'r1');
+});
+
+test('a presence version gap triggers presence.sync; older and next versions are applied in order', async (t) => {
+  const { server, client } = setUp(t);
+  const socket = await server.socket(1);
+  await socket.welcome();
+  const handle = await joinR(client, socket, [member('s1', 'smith', 'Dr. Smith')]);
+  socket.push({ type: 'presence.joined', resource: R, version: 1, member: member('s1', 'smith', 'Dr. Smith') });
+  socket.push({ type: 'presence.joined', resource: R, version: 2, member: member('s2', 'jane', 'Nurse Jane') });
+  assert.deepEqual(handle.people.map((p) => p.name), ['Dr. Smith', 'Nurse Jane']);
+  assert.equal(socket.sentOf('presence.sync').length, 0);
+  socket.push({ type: 'presence.left', resource: R, version: 4, member: member('s2', 'jane', 'Nurse Jane'), reason: 'left' });
+  const sync = await socket.next('presence.sync');
+  assert.equal(sync.resource, R);
+  socket.reply(sync, 'presence', { resource: R, version: 4, members: [member('s1', 'smith', 'Dr. Smith'), member('s3', 'admin', 'Dr. Admin')] });
+  await settle();
+  assert.equal(handle.version, 4);
+  assert.deepEqual(handle.people.map((p) => p.name), ['Dr. Smith', 'Dr. Admin']);
+});
+
+test('an error reply rejects with a BatonError carrying code, retryable and details', async (t) => {
+  const { server, client } = setUp(t);
+  const socket = await server.socket(1);
+  await socket.welcome();
+  const handle = await joinR(client, socket);
+  const acquiring = handle.acquire();
+  const acquire = await socket.next('lock.acquire');
+  socket.reply(acquire, 'error', { code: 'LOCK_HELD', message: 'Dr. Smith is editing', retryable: false,
+    holder: { userId: 'smith', name: 'Dr. Smith' }, remainingMs: 240_000, inGrace: false, queueLength: 0 });
+  const error = await acquiring.then(() => assert.fail('resolved'), (e) => e);
+  assert.ok(error instanceof BatonError);
+  assert.deepEqual([error.code, error.retryable, error.details.holder.name], ['LOCK_HELD', false, 'Dr. Smith']);
+  assert.ok(client.remainingMs(error.details) > 239_000, 'details count down like a lock');
+});
+
+test('a command without reply fails with a retryable TIMEOUT', async (t) => {
+  const { server, client } = setUp(t);
+  const socket = await server.socket(1);
+  await socket.welcome();
+  const handle = await joinR(client, socket);
+  const releasing = handle.release();
+  await socket.next('lock.release');
+  t.mock.timers.tick(5000);
+  await assert.rejects(releasing, (e) => e.code === 'TIMEOUT' && e.retryable === true);
+});
+
+test('a command sent while reconnecting waits for the welcome', async (t) => {
+  const { server, client } = setUp(t);
+  const first = await server.socket(1);
+  await first.welcome();
+  const handle = await joinR(client, first);
+  first.drop(1006);
+  const releasing = handle.release();
+  t.mock.timers.tick(500);
+  const second = await server.socket(2);
+  await second.welcome({ sessionId: 's1', resumed: true, resources: [joinedFields(R, [member('s1', 'smith', 'Dr. Smith')])] });
+  const release = await second.next('lock.release');
+  second.reply(release, 'lock.released', { resource: R });
+  await releasing;
+});
+
+test('heartbeats every welcome.heartbeatMs; an unanswered one drops the socket and reconnects', async (t) => {
+  const { server } = setUp(t);
+  const first = await server.socket(1);
+  await first.welcome({ heartbeatMs: 1000 });
+  t.mock.timers.tick(1000);
+  first.reply(await first.next('heartbeat'), 'heartbeat.ack', { locks: [] });
+  t.mock.timers.tick(1000);
+  await first.next('heartbeat');
+  t.mock.timers.tick(5000);
+  await settle();
+  assert.equal(first.closedByClient.code, 4000);
+  t.mock.timers.tick(500);
+  assert.equal(server.sockets.length, 2);
+});
+
+test('pagehide says bye and stops; pageshow from the back-forward cache starts a new session', async (t) => {
+  const { server, client, window } = setUp(t);
+  const first = await server.socket(1);
+  await first.welcome();
+  await joinR(client, first);
+  window.fire('pagehide');
+  assert.equal(first.sentOf('bye').length, 1);
+  assert.equal(client.state, 'closed');
+  window.fire('pageshow', { persisted: true });
+  const second = await server.socket(2);
+  const hello = await second.welcome({ sessionId: 's7' });
+  assert.equal(hello.resume, undefined, 'bye ended the session: nothing to resume');
+  assert.equal((await second.next('join')).resource, R);
+});
+
+test('going offline closes the socket at once and waits for the network', async (t) => {
+  const { server, window, states } = setUp(t);
+  const first = await server.socket(1);
+  await first.welcome();
+  window.navigator.onLine = false;
+  window.fire('offline');
+  assert.deepEqual([first.closedByClient.code, states.at(-1).state], [4000, 'offline']);
+  t.mock.timers.tick(60_000);
+  assert.equal(server.sockets.length, 1);
+  window.navigator.onLine = true;
+  window.fire('online');
+  t.mock.timers.tick(500);
+  assert.equal((await server.socket(2)).url, 'ws://baton.test/v1/ws');
+});
+
+test('becoming visible sends a heartbeat and syncs presence of every joined resource', async (t) => {
+  const { server, client, window } = setUp(t);
+  const socket = await server.socket(1);
+  await socket.welcome({ heartbeatMs: 60_000 });
+  await joinR(client, socket);
+  window.document.dispatchEvent(new Event('visibilitychange'));
+  await socket.next('heartbeat');
+  assert.equal((await socket.next('presence.sync')).resource, R);
+});
+
+test('remaining time is right on a client whose clock is 10 minutes wrong', async (t) => {
+  const { server, client } = setUp(t, { client: { now: () => Date.now() - 600_000 } });
+  const socket = await server.socket(1);
+  await socket.welcome();
+  const handle = await joinR(client, socket);
+  socket.push({ type: 'lock.state', resource: R, lock: { holder: { userId: 'jane', name: 'Nurse Jane', sessionId: 's2' },
+    acquiredAt: server.now(), expiresAt: server.now() + 252_000, remainingMs: 252_000, inGrace: false, queueLength: 0, takeover: null } });
+  assert.ok(Math.abs(client.serverNow() - Date.now()) < 1000, 'serverNow follows the server, not the local clock');
+  const left = client.remainingMs(handle.lock);
+  assert.ok(left > 251_000 && left <= 252_000, `remaining ${left}`);
+  assert.ok(Math.abs(client.remainingMs({ ...handle.lock }) - 252_000) < 1000, 'a copy falls back to expiresAt - serverNow()');
+});
+
+test('a grant makes the handle the holder before the lock.state that follows it', async (t) => {
+  const { server, client } = setUp(t);
+  const socket = await server.socket(1);
+  await socket.welcome();
+  const handle = await joinR(client, socket);
+  const acquiring = handle.acquire({ wait: true });
+  const acquire = await socket.next('lock.acquire');
+  assert.equal(acquire.wait, true);
+  const expiresAt = server.now() + 20_000;
+  socket.reply(acquire, 'lock.granted', { resource: R, token: 42, expiresAt, remainingMs: 20_000 });
+  assert.deepEqual(await acquiring, { granted: true, token: 42, expiresAt, remainingMs: 20_000 });
+  assert.deepEqual([handle.holding, handle.token, handle.role], [true, 42, 'editor']);
+});
