@@ -209,13 +209,13 @@ public abstract class StoreContractPhase2 extends StoreContract {
     Lease old = acquire(alice, DIAGNOSIS);
     queued(bob, DIAGNOSIS);
 
-    advance(TTL.minus(NANO));
+    advance(TTL.minus(tick()));
     sweep();
     assertThat(recorder().ofType(LockGranted.class)).isEmpty();
     assertThat(recorder().ofType(LockExpired.class)).isEmpty();
     assertThat(state(DIAGNOSIS, null).lock().holder().sessionId()).isEqualTo(alice.sessionId());
 
-    advance(NANO);
+    advance(tick());
     int mark = recorder().mark();
     sweep();
 
@@ -289,12 +289,12 @@ public abstract class StoreContractPhase2 extends StoreContract {
     queued(bob, DIAGNOSIS);
     disconnect(alice);
 
-    advance(GRACE.minus(NANO));
+    advance(GRACE.minus(tick()));
     sweep();
     assertThat(recorder().ofType(LockGranted.class)).isEmpty();
     assertThat(verify(DIAGNOSIS, old.token()).valid()).isTrue();
 
-    advance(NANO);
+    advance(tick());
     int mark = recorder().mark();
     sweep();
 
@@ -450,7 +450,7 @@ public abstract class StoreContractPhase2 extends StoreContract {
     assertThat(recorder().ofType(LockGranted.class)).isEmpty();
     assertThat(state(DIAGNOSIS, null).lock().held()).isFalse();
     assertThat(state(DIAGNOSIS, null).lock().queueLength()).isEqualTo(1);
-    advance(GRACE.minus(NANO));
+    advance(GRACE.minus(tick()));
     int mark = recorder().mark();
 
     resume(bob.principal(), bob.resumeToken());
@@ -545,7 +545,7 @@ public abstract class StoreContractPhase2 extends StoreContract {
     queued(carol, DIAGNOSIS);
 
     for (int i = 0; i < 10; i++) {
-      advance(TTL.minus(NANO));
+      advance(TTL.minus(tick()));
       sweep();
       assertThat(renew(alice, DIAGNOSIS, lease.token()).token()).isEqualTo(lease.token());
     }
@@ -595,10 +595,10 @@ public abstract class StoreContractPhase2 extends StoreContract {
     queued(carol, DIAGNOSIS);
     disconnect(alice);
     disconnect(bob);
-    advance(GRACE.minus(NANO));
+    advance(GRACE.minus(tick()));
     sweep();
     assertThat(recorder().ofType(LockGranted.class)).isEmpty();
-    advance(NANO);
+    advance(tick());
     int mark = recorder().mark();
 
     sweep();
@@ -609,7 +609,7 @@ public abstract class StoreContractPhase2 extends StoreContract {
   /**
    * Alice holds the lock (TTL from t0), bob and carol queue, bob's connection drops at t0 + TTL -
    * GRACE: at t0 + TTL alice's lock expires and bob's grace ends in the same instant. Returns alice,
-   * bob, carol with the clock one nanosecond before that instant checked and then at it.
+   * bob, carol with the clock one tick before that instant checked and then at it.
    */
   private Tab[] headGraceEndsAtTheTtl() {
     use(policies(queuePolicy()));
@@ -621,12 +621,12 @@ public abstract class StoreContractPhase2 extends StoreContract {
     queued(carol, DIAGNOSIS);
     advance(TTL.minus(GRACE));
     disconnect(bob);
-    advance(GRACE.minus(NANO));
+    advance(GRACE.minus(tick()));
     sweep();
     assertThat(recorder().ofType(LockGranted.class)).isEmpty();
     assertThat(state(DIAGNOSIS, null).lock().holder().sessionId()).isEqualTo(alice.sessionId());
     assertThat(state(DIAGNOSIS, null).lock().queueLength()).isEqualTo(2);
-    advance(NANO);
+    advance(tick());
     return new Tab[] {alice, bob, carol};
   }
 
@@ -788,12 +788,12 @@ public abstract class StoreContractPhase2 extends StoreContract {
     Tab bob = viewer("bob", DIAGNOSIS);
     acquire(alice, DIAGNOSIS);
     await(store().request(bob.sessionId(), DIAGNOSIS, "first"));
-    advance(Store.REQUEST_INTERVAL.minus(NANO));
+    advance(Store.REQUEST_INTERVAL.minus(tick()));
 
     BatonException e = refused(ErrorCode.RATE_LIMITED, store().request(bob.sessionId(), DIAGNOSIS, "too early"));
     assertThat(number(e, "retryAfterMs")).isBetween(0L, 1L + timingSlack().toMillis());
 
-    advance(NANO);
+    advance(tick());
     await(store().request(bob.sessionId(), DIAGNOSIS, "second"));
 
     assertThat(recorder().ofType(LockRequested.class))
@@ -882,13 +882,13 @@ public abstract class StoreContractPhase2 extends StoreContract {
     Lease old = acquire(alice, DIAGNOSIS);
     pending(takeover(admin, DIAGNOSIS, REASON, false));
 
-    advance(DEADLINE.minus(NANO));
+    advance(DEADLINE.minus(tick()));
     assertThat(verify(DIAGNOSIS, old.token()).valid()).isTrue();
     assertThat(state(DIAGNOSIS, null).lock().holder().sessionId()).isEqualTo(alice.sessionId());
     assertThat(recorder().ofType(LockRevoked.class)).isEmpty();
     assertThat(recorder().ofType(LockGranted.class)).isEmpty();
 
-    advance(NANO);
+    advance(tick());
     int mark = recorder().mark();
 
     assertInvalid(verify(DIAGNOSIS, old.token()), "superseded");
@@ -904,13 +904,13 @@ public abstract class StoreContractPhase2 extends StoreContract {
     viewer("bob", DIAGNOSIS);
     Lease old = acquire(alice, DIAGNOSIS);
     pending(takeover(admin, DIAGNOSIS, REASON, false));
-    advance(DEADLINE.minus(NANO));
+    advance(DEADLINE.minus(tick()));
     int before = recorder().mark();
     sweep();
     assertThat(recorder().ofType(LockRevoked.class, before)).isEmpty();
     assertThat(recorder().ofType(LockGranted.class, before)).isEmpty();
 
-    advance(NANO);
+    advance(tick());
     int mark = recorder().mark();
     sweep();
 
@@ -1071,12 +1071,12 @@ public abstract class StoreContractPhase2 extends StoreContract {
     pending(takeover(admin, DIAGNOSIS, REASON, false));
     disconnect(alice);
 
-    advance(GRACE.minus(NANO));
+    advance(GRACE.minus(tick()));
     sweep();
     assertThat(recorder().ofType(LockGranted.class)).isEmpty();
     assertThat(verify(DIAGNOSIS, old.token()).valid()).isTrue();
 
-    advance(NANO);
+    advance(tick());
     int mark = recorder().mark();
     sweep();
 
@@ -1092,12 +1092,12 @@ public abstract class StoreContractPhase2 extends StoreContract {
     Lease old = acquire(alice, DIAGNOSIS);
     pending(takeover(admin, DIAGNOSIS, REASON, false));
 
-    advance(TTL.minus(NANO));
+    advance(TTL.minus(tick()));
     sweep();
     assertThat(recorder().ofType(LockGranted.class)).isEmpty();
     assertThat(recorder().ofType(LockExpired.class)).isEmpty();
 
-    advance(NANO);
+    advance(tick());
     int mark = recorder().mark();
     sweep();
 
@@ -1332,11 +1332,11 @@ public abstract class StoreContractPhase2 extends StoreContract {
     Tab admin = viewer("admin", DIAGNOSIS);
     Lease old = acquire(alice, DIAGNOSIS);
     pending(takeover(admin, DIAGNOSIS, REASON, false));
-    advance(DEADLINE.minus(NANO));
+    advance(DEADLINE.minus(tick()));
 
     await(store().release(alice.sessionId(), DIAGNOSIS));
     Lease handed = pushedGrant(admin, 0);
-    advance(NANO);
+    advance(tick());
     sweep();
     advance(DEADLINE);
     sweep();
@@ -1396,11 +1396,11 @@ public abstract class StoreContractPhase2 extends StoreContract {
     Tab admin = viewer("admin", DIAGNOSIS);
     acquire(alice, DIAGNOSIS);
     pending(takeover(admin, DIAGNOSIS, REASON, false));
-    advance(DEADLINE.minus(NANO));
+    advance(DEADLINE.minus(tick()));
     sweep();
     assertThat(recorder().ofType(LockExpired.class)).isEmpty();
     assertThat(recorder().ofType(LockGranted.class)).isEmpty();
-    advance(NANO);
+    advance(tick());
     return new Tab[] {alice, admin};
   }
 
@@ -1665,19 +1665,19 @@ public abstract class StoreContractPhase2 extends StoreContract {
     assertThat(queued(bob, note)).isEqualTo(1);
 
     disconnect(alice);
-    advance(noteGrace.minus(NANO));
+    advance(noteGrace.minus(tick()));
     sweep();
     assertThat(recorder().ofType(LockGranted.class)).isEmpty();
-    advance(NANO);
+    advance(tick());
     int mark = recorder().mark();
     sweep();
 
     assertThat(grants(bob, mark)).extracting(g -> g.lease().resource()).containsExactly(note);
     assertThat(verify(note, noteLease.token()).valid()).isFalse();
     assertThat(verify(DIAGNOSIS, report.token()).valid()).as("report's grace is 5 s").isTrue();
-    advance(GRACE.minus(noteGrace).minus(NANO));
+    advance(GRACE.minus(noteGrace).minus(tick()));
     assertThat(verify(DIAGNOSIS, report.token()).valid()).isTrue();
-    advance(NANO);
+    advance(tick());
     assertThat(verify(DIAGNOSIS, report.token()).valid()).isFalse();
     assertThat(grants(bob, 0)).hasSize(1);
   }

@@ -1,0 +1,148 @@
+package dev.baton.redis;
+
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * Every Redis key and channel name of the Redis store, built from the configured prefix {@code p}
+ * (docs/redis-design.md, "Keys"). All state of a document {@code type:id} carries the Cluster hash
+ * tag {@code {type:id}}, all session state the tag {@code {sessions}}, so that each script touches
+ * one slot.
+ *
+ * <p>The cross-slot keys ({@link #due}, {@link #locksHeld}, {@link #userLocks}) take the document
+ * they are used for, so that a Cluster layout can later give them a per-slot tag without changing
+ * the callers.
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class RedisKeys {
+
+  /** What {@code redis.keyPrefix} may be: no braces, so that it cannot break a hash tag. */
+  public static final Pattern PREFIX = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
+
+  private final String prefix;
+
+  /**
+   * @param prefix the key prefix, e.g. {@code baton}
+   * @throws IllegalArgumentException if the prefix does not match {@link #PREFIX}
+   */
+  public RedisKeys(String prefix) {
+    Objects.requireNonNull(prefix, "prefix");
+    if (!PREFIX.matcher(prefix).matches()) {
+      throw new IllegalArgumentException(
+          "redis.keyPrefix '" + prefix + "' must match " + PREFIX.pattern());
+    }
+    this.prefix = prefix;
+  }
+
+  /** The prefix, without the separating colon. */
+  public String prefix() {
+    return prefix;
+  }
+
+  // ---------------------------------------------------------------- documents ({type:id})
+
+  /** {@code p:{type:id}:doc}: the document's state but its member records, JSON. */
+  public String document(String documentId) {
+    return tagged(documentId) + ":doc";
+  }
+
+  /** {@code p:{type:id}:members}: hash of {@code child|sessionId} to member record, JSON. */
+  public String members(String documentId) {
+    return tagged(documentId) + ":members";
+  }
+
+  /** {@code p:{type:id}:fence}: the document's fencing counter, an integer without TTL. */
+  public String fence(String documentId) {
+    return tagged(documentId) + ":fence";
+  }
+
+  /** {@code p:{type:id}:events}: the channel of the document's events, {@code {seq, events}}. */
+  public String events(String documentId) {
+    return tagged(documentId) + ":events";
+  }
+
+  /**
+   * The sorted set of documents by next deadline (microseconds) that the sweeper reads: {@code
+   * p:due} on standalone and Sentinel.
+   */
+  public String due(String documentId) {
+    return due();
+  }
+
+  /** The one deadline set of a standalone or Sentinel deployment. */
+  public String due() {
+    return prefix + ":due";
+  }
+
+  /** The counter of locks held, for {@code stats()}: {@code p:locks}. */
+  public String locksHeld(String documentId) {
+    return locksHeld();
+  }
+
+  /** The one lock counter of a standalone or Sentinel deployment. */
+  public String locksHeld() {
+    return prefix + ":locks";
+  }
+
+  /** {@code p:user-locks:<userId>}: the resources a user may hold, a hint that locksOf verifies. */
+  public String userLocks(String userId) {
+    return userLocksPrefix() + userId;
+  }
+
+  /** {@code p:user-locks:}, completed with a user id inside the scripts. */
+  public String userLocksPrefix() {
+    return prefix + ":user-locks:";
+  }
+
+  // ---------------------------------------------------------------- sessions ({sessions})
+
+  /** {@code p:{sessions}:s:<sessionId>}: one session, JSON. */
+  public String session(String sessionId) {
+    return sessionPrefix() + sessionId;
+  }
+
+  /** {@code p:{sessions}:s:}, completed with a session id inside the scripts. */
+  public String sessionPrefix() {
+    return prefix + ":{sessions}:s:";
+  }
+
+  /** {@code p:{sessions}:resume}: hash of resume-token SHA-256 to session id. */
+  public String resumeIndex() {
+    return prefix + ":{sessions}:resume";
+  }
+
+  /** {@code p:{sessions}:away}: away sessions by when the sweeper must look at them (microseconds). */
+  public String away() {
+    return prefix + ":{sessions}:away";
+  }
+
+  /** {@code p:{sessions}:node:<nodeId>}: the sessions attached to a node. */
+  public String nodeSessions(String nodeId) {
+    return nodeSessionsPrefix() + nodeId;
+  }
+
+  /** {@code p:{sessions}:node:}, completed with a node id inside the scripts. */
+  public String nodeSessionsPrefix() {
+    return prefix + ":{sessions}:node:";
+  }
+
+  /** {@code p:node:<nodeId>}: the channel of events for one node (a session attached elsewhere). */
+  public String nodeChannel(String nodeId) {
+    return nodeChannelPrefix() + nodeId;
+  }
+
+  /** {@code p:node:}, completed with a node id inside the scripts. */
+  public String nodeChannelPrefix() {
+    return prefix + ":node:";
+  }
+
+  private String tagged(String documentId) {
+    return prefix + ":{" + documentId + "}";
+  }
+
+  @Override
+  public String toString() {
+    return "RedisKeys[" + prefix + "]";
+  }
+}

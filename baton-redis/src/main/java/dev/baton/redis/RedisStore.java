@@ -1,0 +1,726 @@
+package dev.baton.redis;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.baton.core.error.BatonException;
+import dev.baton.core.error.ErrorCode;
+import dev.baton.core.event.Event;
+import dev.baton.core.event.EventSink;
+import dev.baton.core.identity.Principal;
+import dev.baton.core.model.Holder;
+import dev.baton.core.model.JoinMode;
+import dev.baton.core.model.Lease;
+import dev.baton.core.model.LockState;
+import dev.baton.core.model.Presence;
+import dev.baton.core.model.ResourceState;
+import dev.baton.core.policy.Conflict;
+import dev.baton.core.policy.Policies;
+import dev.baton.core.policy.Policy;
+import dev.baton.core.resource.ResourceId;
+import dev.baton.core.session.ResumeTokens;
+import dev.baton.core.store.AcquireResult;
+import dev.baton.core.store.JoinResult;
+import dev.baton.core.store.ResourceLock;
+import dev.baton.core.store.SessionGrant;
+import dev.baton.core.store.Store;
+import dev.baton.core.store.StoreStats;
+import dev.baton.core.store.Verification;
+import io.vertx.core.Future;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+
+/**
+ * The store of several nodes: all state in Redis, every operation one or more Lua scripts, time
+ * from Redis {@code TIME} (or an injected clock in tests). See {@link Store} for the contract and
+ * docs/redis-design.md for the layout; the scripts in {@code src/main/resources/lua} are the state
+ * machine, the Lua twin of the memory store's.
+ *
+ * <p><b>Atomicity.</b> Every lock operation ({@code acquire}, {@code release}, {@code renew},
+ * {@code cancel}, {@code request}, {@code takeover}, {@code respondTakeover}, {@code forceRelease},
+ * {@code state}, {@code document}, {@code verify}) is one script on the document's hash tag: one
+ * {@code EVALSHA}, one round trip. Operations that span a session and its documents ({@code join},
+ * {@code leave}, {@code disconnect}, {@code resumeSession}, {@code endSession}, {@code heartbeat},
+ * {@code locksOf}, {@code sweep}) are a session step and one script per document; each step is
+ * atomic, the whole is not, and is built so that any interleaving ends consistent (generations on
+ * member records, a confirmation after a join).
+ *
+ * <p><b>Events.</b> Each script returns the events it caused; they are handed to the sink on the
+ * {@link RedisLink}'s thread, in the order Redis ran the scripts, before the stage completes (every
+ * operation is built on that thread, so no reply can overtake its callbacks). The script also
+ * publishes them, with the document's sequence number, on the document's channel for other nodes.
+ * The sink must not block and must not call back into the store.
+ *
+ * <p><b>Errors.</b> Refusals complete the stage with the same {@link BatonException} (code, message,
+ * details) as the memory store. Every Redis failure (unreachable, timeout, error reply) completes it
+ * with {@code UNAVAILABLE}; a failing script or an unreadable reply (a bug) with {@code INTERNAL}.
+ *
+ * <p><b>Threads.</b> Thread-safe; calls may come from any thread. Stages complete on the link's
+ * thread (a Vert.x event loop), so callers continue on it unless they hop back to their own context.
+ */
+public final class RedisStore implements Store {
+
+  /** How long an idle resource's record of its last lock is kept for {@code verify}, as in memory. */
+  static final Duration IDLE_RECORD_TTL = Duration.ofHours(1);
+
+  /** The most due documents (or away sessions) one {@link #sweep} takes on; the rest wait for the next. */
+  static final int SWEEP_BATCH = 1000;
+
+  private final RedisLink link;
+  private final RedisKeys keys;
+  private final Policies policies;
+  private final EventSink sink;
+  private final RedisTime time;
+  private final String nodeId;
+  private final ObjectMapper json = new ObjectMapper();
+  private final RedisEventCodec codec = new RedisEventCodec(json);
+  private final Map<String, String> policyJsonByType = new HashMap<>();
+  private final String defaultPolicyJson;
+  private final String gracesJson;
+  private volatile StoreStats stats = new StoreStats(0, 0);
+
+  /**
+   * @param link the way to Redis; its reply order is the event order
+   * @param keys key names with the configured prefix
+   * @param policies TTLs, graces and limits by resource type
+   * @param sink receives every event in commit order, on the link's thread
+   * @param time {@link RedisTime#server()} in production, an injected clock in tests
+   * @param nodeId this node's id: sessions record where they are attached
+   * @throws IllegalArgumentException if {@code nodeId} is blank
+   */
+  public RedisStore(
+      RedisLink link, RedisKeys keys, Policies policies, EventSink sink, RedisTime time, String nodeId) {
+    this.link = Objects.requireNonNull(link, "link");
+    this.keys = Objects.requireNonNull(keys, "keys");
+    this.policies = Objects.requireNonNull(policies, "policies");
+    this.sink = Objects.requireNonNull(sink, "sink");
+    this.time = Objects.requireNonNull(time, "time");
+    this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
+    if (nodeId.isBlank()) {
+      throw new IllegalArgumentException("nodeId must not be blank");
+    }
+    this.defaultPolicyJson = write(policyArgument(policies.defaultPolicy()));
+    Map<String, Long> graceByType = new LinkedHashMap<>();
+    for (Map.Entry<String, Policy> e : policies.types().entrySet()) {
+      policyJsonByType.put(e.getKey(), write(policyArgument(e.getValue())));
+      graceByType.put(e.getKey(), micros(e.getValue().disconnectGrace()));
+    }
+    Map<String, Object> graces = new LinkedHashMap<>();
+    graces.put("default", micros(policies.defaultPolicy().disconnectGrace()));
+    graces.put("types", graceByType);
+    this.gracesJson = write(graces);
+  }
+
+  // ---------------------------------------------------------------- sessions
+
+  @Override
+  public CompletionStage<SessionGrant> openSession(Principal principal, String connectionId) {
+    return stage(() -> openNew(principal, connectionId));
+  }
+
+  @Override
+  public CompletionStage<SessionGrant> resumeSession(
+      Principal principal, String resumeToken, String connectionId) {
+    return stage(() -> {
+      String fresh = ResumeTokens.newToken();
+      return call(LuaScript.SESSION_RESUME,
+          List.of(keys.resumeIndex(), keys.away(), keys.nodeSessions(nodeId)),
+          args(ResumeTokens.hash(resumeToken), ResumeTokens.hash(fresh), principal.userId(), connectionId,
+              nodeId, gracesJson, keys.sessionPrefix(), keys.nodeSessionsPrefix(), keys.nodeChannelPrefix()))
+          .compose(reply -> {
+            JsonNode r = reply.result();
+            String sessionId = RedisEventCodec.text(r, "sessionId");
+            List<ResourceId> dropped = RedisEventCodec.resources(r.get("dropped"));
+            Future<Void> lapsed = sessionId == null || dropped.isEmpty()
+                ? Future.succeededFuture()
+                : removeMemberships(sessionId, dropped, "disconnected");
+            boolean found = r.path("found").asBoolean();
+            Future<SessionGrant> grant = lapsed.compose(v -> {
+              publish(reply.events()); // after the lapsed memberships, as the memory store
+              if (!found) {
+                return openNew(principal, connectionId);
+              }
+              List<ResourceId> memberships = RedisEventCodec.resources(r.get("memberships"));
+              return status(sessionId, memberships, "online", 0, r.get("gen").asLong(), true)
+                  .map(views -> new SessionGrant(sessionId, fresh, true, views));
+            });
+            // The token is spent and the caller will never learn the new one: let the session go away
+            // into its grace instead of staying attached to this connection.
+            return found ? grant.onFailure(t -> disconnect(sessionId, connectionId)) : grant;
+          });
+    });
+  }
+
+  @Override
+  public CompletionStage<Void> disconnect(String sessionId, String connectionId) {
+    return stage(() -> run(LuaScript.SESSION_DISCONNECT, List.of(keys.session(sessionId), keys.away()),
+        args(connectionId, gracesJson))
+        .compose(r -> {
+          if (!r.path("changed").asBoolean()) {
+            return Future.succeededFuture();
+          }
+          return status(sessionId, RedisEventCodec.resources(r.get("memberships")), "away",
+              r.get("awaySince").asLong(), r.get("gen").asLong(), false).mapEmpty();
+        }));
+  }
+
+  @Override
+  public CompletionStage<Void> endSession(String sessionId) {
+    return stage(() -> run(LuaScript.SESSION_END,
+        List.of(keys.session(sessionId), keys.resumeIndex(), keys.away()), args(keys.nodeSessionsPrefix()))
+        .compose(r -> removeMemberships(sessionId, RedisEventCodec.resources(r.get("memberships")), "bye")));
+  }
+
+  // ---------------------------------------------------------------- membership
+
+  @Override
+  public CompletionStage<JoinResult> join(String sessionId, ResourceId resource, JoinMode mode, boolean canEdit) {
+    return stage(() -> {
+      Policy policy = policies.forType(resource.type());
+      return run(LuaScript.SESSION_JOIN, List.of(keys.session(sessionId)),
+          args(resource.toString(), Integer.toString(policy.maxJoinsPerSession()), resource.type()))
+          .compose(s -> {
+            boolean recorded = s.path("added").asBoolean();
+            long gen = s.get("gen").asLong();
+            return doc(LuaScript.JOIN, resource.document(), sessionId, RedisEventCodec.text(s, "userId"),
+                RedisEventCodec.text(s, "name"), resource.child(), mode == JoinMode.EDIT ? "edit" : "view",
+                flag(canEdit), RedisEventCodec.text(s, "status"), Long.toString(s.get("awaySince").asLong()),
+                Long.toString(gen))
+                .recover(t -> recorded && isRefusal(t)
+                    ? run(LuaScript.SESSION_LEAVE, List.of(keys.session(sessionId)), args(resource.toString()))
+                        .transform(x -> Future.failedFuture(t))
+                    : Future.failedFuture(t))
+                .compose(r -> r.path("added").asBoolean()
+                    ? confirmJoin(sessionId, resource, gen).map(r)
+                    : Future.succeededFuture(r));
+          })
+          .map(r -> {
+            ResourceState state = codec.view(r.get("state"), sessionId);
+            if (!r.path("downgraded").asBoolean()) {
+              return JoinResult.as(state);
+            }
+            return new JoinResult(state, true, ErrorCode.valueOf(RedisEventCodec.text(r, "reason")),
+                RedisEventCodec.text(r, "message"), RedisEventCodec.text(r, "lockResource"));
+          });
+    });
+  }
+
+  /**
+   * The third step of a join that added a member: if the session ended, left or changed state while
+   * the document script ran, the document is brought in line with it.
+   */
+  private Future<Void> confirmJoin(String sessionId, ResourceId resource, long gen) {
+    return get(keys.session(sessionId)).compose(s -> {
+      String child = write(List.of(resource.child()));
+      if (s == null) {
+        return doc(LuaScript.LEAVE, resource.document(), sessionId, "bye", child).mapEmpty();
+      }
+      if (!RedisEventCodec.resources(s.get("memberships")).contains(resource)) {
+        return doc(LuaScript.LEAVE, resource.document(), sessionId, "left", child).mapEmpty();
+      }
+      long now = s.get("gen").asLong();
+      if (now != gen) {
+        boolean connected = s.path("connected").asBoolean();
+        return doc(LuaScript.STATUS, resource.document(), sessionId, child, connected ? "online" : "away",
+            Long.toString(s.path("awaySince").asLong()), Long.toString(now), "0").mapEmpty();
+      }
+      return Future.succeededFuture();
+    });
+  }
+
+  @Override
+  public CompletionStage<Void> leave(String sessionId, ResourceId resource) {
+    return stage(() -> run(LuaScript.SESSION_LEAVE, List.of(keys.session(sessionId)), args(resource.toString()))
+        .compose(r -> removeMemberships(sessionId, List.of(resource), "left")));
+  }
+
+  // ---------------------------------------------------------------- locks
+
+  @Override
+  public CompletionStage<AcquireResult> acquire(
+      String sessionId, ResourceId resource, boolean takeOwn, boolean wait) {
+    return stage(() -> doc(LuaScript.ACQUIRE, resource.document(), sessionId, resource.child(), flag(takeOwn),
+        flag(wait)).map(r -> acquired(resource, r)));
+  }
+
+  @Override
+  public CompletionStage<Void> release(String sessionId, ResourceId resource) {
+    return stage(() -> doc(LuaScript.RELEASE, resource.document(), sessionId, resource.child()).mapEmpty());
+  }
+
+  @Override
+  public CompletionStage<Lease> renew(String sessionId, ResourceId resource, long token) {
+    return stage(() -> doc(LuaScript.RENEW, resource.document(), sessionId, resource.child(), Long.toString(token))
+        .map(r -> RedisEventCodec.lease(r.get("lease"))));
+  }
+
+  @Override
+  public CompletionStage<List<Lease>> heartbeat(String sessionId) {
+    return stage(() -> get(keys.session(sessionId)).compose(s -> {
+      if (s == null) {
+        return Future.failedFuture(new BatonException(ErrorCode.UNAUTHENTICATED, "the session has ended"));
+      }
+      List<ResourceId> memberships = RedisEventCodec.resources(s.get("memberships"));
+      List<Future<JsonNode>> calls = new ArrayList<>();
+      for (Map.Entry<String, List<String>> d : byDocument(memberships).entrySet()) {
+        calls.add(doc(LuaScript.HEARTBEAT, d.getKey(), sessionId, write(d.getValue())));
+      }
+      return Future.all(calls).map(all -> {
+        Map<ResourceId, Lease> leases = new HashMap<>();
+        for (Future<JsonNode> call : calls) {
+          for (JsonNode l : RedisEventCodec.list(call.result().get("leases"))) {
+            Lease lease = RedisEventCodec.lease(l);
+            leases.put(lease.resource(), lease);
+          }
+        }
+        List<Lease> ordered = new ArrayList<>();
+        for (ResourceId r : memberships) {
+          if (leases.containsKey(r)) {
+            ordered.add(leases.get(r));
+          }
+        }
+        return ordered;
+      });
+    }));
+  }
+
+  @Override
+  public CompletionStage<Void> cancel(String sessionId, ResourceId resource) {
+    return stage(() -> doc(LuaScript.CANCEL, resource.document(), sessionId, resource.child()).mapEmpty());
+  }
+
+  @Override
+  public CompletionStage<Void> request(String sessionId, ResourceId resource, String message) {
+    return stage(() -> doc(LuaScript.REQUEST, resource.document(), sessionId, resource.child(),
+        flag(message != null), message == null ? "" : message).mapEmpty());
+  }
+
+  @Override
+  public CompletionStage<AcquireResult> takeover(
+      String sessionId, ResourceId resource, String reason, boolean immediate) {
+    return stage(() -> doc(LuaScript.TAKEOVER, resource.document(), sessionId, resource.child(),
+        reason == null ? "" : reason, flag(immediate)).map(r -> acquired(resource, r)));
+  }
+
+  @Override
+  public CompletionStage<Void> respondTakeover(String sessionId, ResourceId resource, boolean accept) {
+    return stage(() -> doc(LuaScript.RESPOND, resource.document(), sessionId, resource.child(), flag(accept))
+        .mapEmpty());
+  }
+
+  @Override
+  public CompletionStage<Void> forceRelease(ResourceId resource, Holder actor, String reason) {
+    return stage(() -> {
+      String by = "";
+      if (actor != null) {
+        Map<String, String> a = new LinkedHashMap<>();
+        a.put("userId", actor.userId());
+        a.put("name", actor.name());
+        if (actor.sessionId() != null) {
+          a.put("sessionId", actor.sessionId());
+        }
+        by = write(a);
+      }
+      return doc(LuaScript.FORCE_RELEASE, resource.document(), resource.child(), by, reason == null ? "" : reason)
+          .mapEmpty();
+    });
+  }
+
+  // ---------------------------------------------------------------- reads
+
+  @Override
+  public CompletionStage<ResourceState> state(ResourceId resource, String viewerSessionId) {
+    return stage(() -> doc(LuaScript.STATE, resource.document(), resource.child()).map(r -> {
+      JsonNode view = r.get("view");
+      if (RedisEventCodec.absent(view)) {
+        return new ResourceState(resource, null, LockState.free(0), new Presence(0, List.of()));
+      }
+      return codec.view(view, viewerSessionId);
+    }));
+  }
+
+  @Override
+  public CompletionStage<List<ResourceState>> document(String type, String id) {
+    return stage(() -> doc(LuaScript.DOCUMENT, type + ':' + id).map(r -> {
+      List<ResourceState> views = new ArrayList<>();
+      for (JsonNode v : RedisEventCodec.list(r.get("views"))) {
+        views.add(codec.view(v, null));
+      }
+      return views;
+    }));
+  }
+
+  @Override
+  public CompletionStage<Verification> verify(ResourceId resource, long token) {
+    return stage(() -> doc(LuaScript.VERIFY, resource.document(), resource.child(), Long.toString(token))
+        .map(r -> new Verification(r.path("valid").asBoolean(), RedisEventCodec.text(r, "reason"),
+            RedisEventCodec.holder(r.get("holder")), RedisEventCodec.lockState(r.get("lock")))));
+  }
+
+  @Override
+  public CompletionStage<List<ResourceLock>> locksOf(String userId) {
+    return stage(() -> link.send(Request.cmd(Command.SMEMBERS).arg(keys.userLocks(userId)))
+        .transform(ar -> ar.succeeded() ? Future.succeededFuture(ar.result()) : Future.failedFuture(failure(ar.cause())))
+        .compose(members -> {
+          List<ResourceId> hinted = new ArrayList<>();
+          if (members != null) {
+            for (Response m : members) {
+              hinted.add(ResourceId.parse(m.toString()));
+            }
+          }
+          List<Future<JsonNode>> calls = new ArrayList<>();
+          for (String document : byDocument(hinted).keySet()) {
+            calls.add(doc(LuaScript.LOCKS, document, userId));
+          }
+          return Future.all(calls).map(all -> {
+            List<ResourceLock> locks = new ArrayList<>();
+            for (Future<JsonNode> call : calls) {
+              for (JsonNode l : RedisEventCodec.list(call.result().get("locks"))) {
+                locks.add(new ResourceLock(ResourceId.parse(RedisEventCodec.text(l, "resource")),
+                    RedisEventCodec.lockState(l.get("lock"))));
+              }
+            }
+            return locks;
+          });
+        }));
+  }
+
+  // ---------------------------------------------------------------- time
+
+  /**
+   * Visits what is due: first the away sessions whose grace (or a membership's) is over, then the
+   * documents whose next deadline has come, at most {@link #SWEEP_BATCH} of each; then refreshes
+   * {@link #stats}. Any node may sweep at any time: every visit is a script that retires and
+   * announces only what is still there, so nothing is announced twice.
+   */
+  @Override
+  public CompletionStage<Void> sweep() {
+    return stage(() -> due(keys.away())
+        .compose(sessionIds -> {
+          List<Future<Void>> visits = new ArrayList<>();
+          for (String sessionId : sessionIds) {
+            visits.add(run(LuaScript.SESSION_SETTLE,
+                List.of(keys.session(sessionId), keys.resumeIndex(), keys.away()),
+                args(gracesJson, keys.nodeSessionsPrefix(), sessionId))
+                .compose(r -> removeMemberships(sessionId, RedisEventCodec.resources(r.get("dropped")),
+                    "disconnected")));
+          }
+          return Future.all(visits);
+        })
+        .compose(v -> due(keys.due()))
+        .compose(documentIds -> {
+          List<Future<JsonNode>> visits = new ArrayList<>();
+          for (String documentId : documentIds) {
+            visits.add(doc(LuaScript.SWEEP, documentId));
+          }
+          return Future.all(visits);
+        })
+        .compose(v -> refreshStats()));
+  }
+
+  /**
+   * Counts as of the last {@link #sweep} (so at most one sweep interval old): sessions from the size
+   * of the resume-token index, locks from the counter the scripts keep. Never blocks.
+   */
+  @Override
+  public StoreStats stats() {
+    return stats;
+  }
+
+  // ---------------------------------------------------------------- multi-document steps
+
+  private Future<SessionGrant> openNew(Principal principal, String connectionId) {
+    String sessionId = ResumeTokens.newSessionId();
+    String token = ResumeTokens.newToken();
+    return run(LuaScript.SESSION_OPEN,
+        List.of(keys.session(sessionId), keys.resumeIndex(), keys.nodeSessions(nodeId)),
+        args(sessionId, principal.userId(), principal.name(), ResumeTokens.hash(token), connectionId, nodeId))
+        .map(r -> new SessionGrant(sessionId, token, false, List.of()));
+  }
+
+  /** Removes the session's memberships of {@code resources}, one script per document. */
+  private Future<Void> removeMemberships(String sessionId, List<ResourceId> resources, String reason) {
+    List<Future<JsonNode>> calls = new ArrayList<>();
+    for (Map.Entry<String, List<String>> d : byDocument(resources).entrySet()) {
+      calls.add(doc(LuaScript.LEAVE, d.getKey(), sessionId, reason, write(d.getValue())));
+    }
+    return Future.all(calls).mapEmpty();
+  }
+
+  /**
+   * Sets the session's members of {@code memberships} away or online, one script per document, and
+   * returns their views as the session sees them (in membership order) when {@code views}.
+   */
+  private Future<List<ResourceState>> status(
+      String sessionId, List<ResourceId> memberships, String status, long awaySince, long gen, boolean views) {
+    List<Future<JsonNode>> calls = new ArrayList<>();
+    for (Map.Entry<String, List<String>> d : byDocument(memberships).entrySet()) {
+      calls.add(doc(LuaScript.STATUS, d.getKey(), sessionId, write(d.getValue()), status, Long.toString(awaySince),
+          Long.toString(gen), flag(views)));
+    }
+    return Future.all(calls).map(all -> {
+      Map<ResourceId, ResourceState> byResource = new HashMap<>();
+      for (Future<JsonNode> call : calls) {
+        for (JsonNode v : RedisEventCodec.list(call.result().get("views"))) {
+          ResourceState state = codec.view(v, sessionId);
+          byResource.put(state.resource(), state);
+        }
+      }
+      List<ResourceState> ordered = new ArrayList<>();
+      for (ResourceId r : memberships) {
+        if (byResource.containsKey(r)) {
+          ordered.add(byResource.get(r));
+        }
+      }
+      return ordered;
+    });
+  }
+
+  private Future<Void> refreshStats() {
+    Future<Response> sessions = link.send(Request.cmd(Command.HLEN).arg(keys.resumeIndex()));
+    Future<Response> locks = link.send(Request.cmd(Command.GET).arg(keys.locksHeld()));
+    return Future.all(sessions, locks)
+        .transform(ar -> {
+          if (ar.failed()) {
+            return Future.failedFuture(failure(ar.cause()));
+          }
+          long s = sessions.result() == null ? 0 : sessions.result().toLong();
+          long l = locks.result() == null ? 0 : Long.parseLong(locks.result().toString());
+          stats = new StoreStats(s, Math.max(0, l));
+          return Future.succeededFuture();
+        });
+  }
+
+  private Future<List<String>> due(String key) {
+    List<String> a = args(Integer.toString(SWEEP_BATCH));
+    return send(LuaScript.DUE, List.of(key), a).map(reply -> {
+      List<String> out = new ArrayList<>();
+      if (reply != null) {
+        for (Response member : reply) {
+          out.add(member.toString());
+        }
+      }
+      return out;
+    });
+  }
+
+  // ---------------------------------------------------------------- scripts
+
+  /** The reply of a script: its result, its refusal (or null) and the events it caused. */
+  private record Reply(JsonNode result, JsonNode error, List<Event> events) {}
+
+  /** Runs a document script: KEYS and the common ARGV of lib.lua, then {@code opArgs}. */
+  private Future<JsonNode> doc(LuaScript script, String documentId, String... opArgs) {
+    List<String> k = List.of(keys.document(documentId), keys.fence(documentId), keys.due(documentId),
+        keys.events(documentId), keys.locksHeld(documentId), keys.members(documentId));
+    String type = documentId.substring(0, documentId.indexOf(':'));
+    List<String> a = new ArrayList<>(args(policyJsonByType.getOrDefault(type, defaultPolicyJson), documentId,
+        keys.userLocksPrefix()));
+    a.addAll(List.of(opArgs));
+    return run(script, k, a);
+  }
+
+  /** Runs a script, hands its events to the sink, and fails with its refusal if it refused. */
+  private Future<JsonNode> run(LuaScript script, List<String> k, List<String> a) {
+    return call(script, k, a).compose(reply -> {
+      publish(reply.events());
+      if (reply.error() != null) {
+        return Future.failedFuture(refusal(reply.error()));
+      }
+      return Future.succeededFuture(reply.result());
+    });
+  }
+
+  /** Runs a script and decodes its reply, without handing on its events. */
+  private Future<Reply> call(LuaScript script, List<String> k, List<String> a) {
+    return send(script, k, a).compose(response -> {
+      try {
+        JsonNode reply = json.readTree(response.toString());
+        JsonNode error = reply.get("error");
+        return Future.succeededFuture(new Reply(reply.get("result"), RedisEventCodec.absent(error) ? null : error,
+            codec.decodeEvents(reply.get("events"))));
+      } catch (JsonProcessingException | RuntimeException e) {
+        return Future.failedFuture(new BatonException(ErrorCode.INTERNAL,
+            "unreadable reply of " + script.file() + ": " + e.getMessage()));
+      }
+    });
+  }
+
+  /** {@code EVALSHA}, then {@code EVAL} if Redis does not know the script (restarted, flushed). */
+  private Future<Response> send(LuaScript script, List<String> k, List<String> a) {
+    return link.send(eval(Command.EVALSHA, script.sha(), k, a))
+        .recover(t -> noScript(t)
+            ? link.send(eval(Command.EVAL, script.source(), k, a))
+            : Future.failedFuture(t))
+        .transform(ar -> ar.succeeded()
+            ? Future.succeededFuture(ar.result())
+            : Future.failedFuture(failure(ar.cause())));
+  }
+
+  private static Request eval(Command command, String scriptOrSha, List<String> k, List<String> a) {
+    Request request = Request.cmd(command).arg(scriptOrSha).arg(k.size());
+    k.forEach(request::arg);
+    a.forEach(request::arg);
+    return request;
+  }
+
+  /** Reads a JSON string key; null when it does not exist. */
+  private Future<JsonNode> get(String key) {
+    return link.send(Request.cmd(Command.GET).arg(key)).transform(ar -> {
+      if (ar.failed()) {
+        return Future.failedFuture(failure(ar.cause()));
+      }
+      if (ar.result() == null) {
+        return Future.succeededFuture(null);
+      }
+      try {
+        return Future.succeededFuture(json.readTree(ar.result().toString()));
+      } catch (JsonProcessingException e) {
+        return Future.failedFuture(new BatonException(ErrorCode.INTERNAL, "unreadable " + key + ": " + e.getMessage()));
+      }
+    });
+  }
+
+  private void publish(List<Event> events) {
+    for (Event e : events) {
+      sink.publish(e);
+    }
+  }
+
+  private static BatonException refusal(JsonNode error) {
+    return new BatonException(ErrorCode.valueOf(error.get("code").asText()), error.get("message").asText(),
+        RedisEventCodec.details(error.get("details")));
+  }
+
+  /** Whether {@code t} is the store's answer (a refusal), not a failure to get one. */
+  private static boolean isRefusal(Throwable t) {
+    return t instanceof BatonException e && e.code() != ErrorCode.UNAVAILABLE && e.code() != ErrorCode.INTERNAL;
+  }
+
+  private static boolean noScript(Throwable t) {
+    String message = t.getMessage();
+    return message != null && message.startsWith("NOSCRIPT");
+  }
+
+  /**
+   * What a failed command means for the caller: a script that failed while running is a bug
+   * ({@code INTERNAL}); anything else (no connection, timeout, an error reply such as {@code BUSY},
+   * {@code LOADING}, {@code READONLY}, {@code OOM}) is {@code UNAVAILABLE}, retryable.
+   */
+  private static BatonException failure(Throwable t) {
+    if (t instanceof BatonException baton) {
+      return baton;
+    }
+    String message = String.valueOf(t.getMessage());
+    if (message.contains("user_script") || message.contains("Error running script")) {
+      return new BatonException(ErrorCode.INTERNAL, "a store script failed: " + message);
+    }
+    return new BatonException(ErrorCode.UNAVAILABLE, "the store is unavailable: " + message);
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  /**
+   * Builds and runs {@code op} on the link's thread, so that every callback of its chain is in place
+   * before a reply can complete it (see {@link RedisLink}), and adapts its future; nothing untyped
+   * escapes.
+   */
+  private <T> CompletionStage<T> stage(Supplier<Future<T>> op) {
+    CompletableFuture<T> out = new CompletableFuture<>();
+    link.execute(() -> {
+      Future<T> future;
+      try {
+        future = op.get();
+      } catch (RuntimeException e) {
+        future = Future.failedFuture(e);
+      }
+      future.onComplete(ar -> {
+        if (ar.succeeded()) {
+          out.complete(ar.result());
+        } else {
+          Throwable t = ar.cause();
+          out.completeExceptionally(t instanceof BatonException ? t
+              : new BatonException(ErrorCode.INTERNAL, "the Redis store failed: " + t));
+        }
+      });
+    });
+    return out;
+  }
+
+  private static AcquireResult acquired(ResourceId resource, JsonNode r) {
+    if (r.has("granted")) {
+      return new AcquireResult.Granted(RedisEventCodec.lease(r.get("granted")));
+    }
+    if (r.has("queued")) {
+      return new AcquireResult.Queued(resource, r.get("queued").asInt());
+    }
+    JsonNode pending = r.get("pending");
+    return new AcquireResult.TakeoverPending(resource, pending.get("deadline").asLong(),
+        pending.get("remainingMs").asLong());
+  }
+
+  /** The time ARGV (1 and 2), then {@code rest}. */
+  private List<String> args(String... rest) {
+    List<String> a = new ArrayList<>(rest.length + 2);
+    a.add(time.nowMicros());
+    a.add(time.wallMillis());
+    a.addAll(List.of(rest));
+    return a;
+  }
+
+  /** Child names by document, both in first-seen order. */
+  private static Map<String, List<String>> byDocument(List<ResourceId> resources) {
+    Map<String, List<String>> out = new LinkedHashMap<>();
+    for (ResourceId r : resources) {
+      out.computeIfAbsent(r.document(), d -> new ArrayList<>()).add(r.child());
+    }
+    return out;
+  }
+
+  private static String flag(boolean b) {
+    return b ? "1" : "0";
+  }
+
+  private static long micros(Duration d) {
+    return d.toNanos() / 1000L;
+  }
+
+  private static Map<String, Object> policyArgument(Policy p) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("ttl", micros(p.lockTtl()));
+    m.put("grace", micros(p.disconnectGrace()));
+    m.put("warn", micros(p.expiryWarning()));
+    m.put("maxLocks", p.maxLocksPerUserPerDocument());
+    m.put("maxViewers", p.maxViewers());
+    m.put("queue", p.conflict() == Conflict.QUEUE);
+    m.put("takeoverTimeout", micros(p.takeover().timeout()));
+    m.put("allowDecline", p.takeover().allowDecline());
+    m.put("requestInterval", micros(REQUEST_INTERVAL));
+    m.put("idleRecord", micros(IDLE_RECORD_TTL));
+    return m;
+  }
+
+  private String write(Object value) {
+    try {
+      return json.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot encode " + value, e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "RedisStore[" + keys.prefix() + ", node " + nodeId + ", " + time + "]";
+  }
+}

@@ -1,0 +1,17 @@
+/**
+ * The Redis store: the {@link dev.baton.core.store.Store} SPI on Redis, for several nodes.
+ *
+ * <ul>
+ *   <li>{@link dev.baton.redis.RedisStore}: the store; one Lua script per operation on the document's
+ *       hash tag, the Lua twin of the memory store (scripts in {@code src/main/resources/lua}).
+ *   <li>{@link dev.baton.redis.RedisKeys}: every key and channel name, with the configured prefix and
+ *       the {@code {type:id}} / {@code {sessions}} hash tags.
+ *   <li>{@link dev.baton.redis.RedisLink}, {@link dev.baton.redis.SingleConnectionLink}: how commands
+ *       reach Redis, in order, over one pipelined connection that reconnects by itself.
+ *   <li>{@link dev.baton.redis.RedisTime}: Redis {@code TIME} in production, an injected clock in tests.
+ *   <li>{@link dev.baton.redis.RedisEventCodec}: the scripts' events (JSON) as the core's records.
+ * </ul>
+ *
+ * <p>Layout, time, events and failure handling: docs/redis-design.md.
+ */
+package dev.baton.redis;
