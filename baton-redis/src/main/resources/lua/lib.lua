@@ -796,11 +796,16 @@ function B.set_member(c, sessionId, role, status)
   presence_event('presence.changed', c, m)
 end
 
---- Removes a membership: its lock released, its queue place and pending takeover dropped.
+--- Removes a membership: its lock released (or announced expired, when its time ran out first), its
+--- queue place and pending takeover dropped.
 function B.remove_membership(c, sessionId, reason)
   if c.lock and c.lock.sessionId == sessionId then
-    B.end_lock(c, 'released')
-    B.publish_lock(c)
+    if B.remaining(c.lock) <= 0 then
+      B.expire(c)
+    else
+      B.end_lock(c, 'released')
+      B.publish_lock(c)
+    end
   end
   local changed = B.dequeue(c, sessionId)
   if c.takeover and c.takeover.sessionId == sessionId then

@@ -22,6 +22,7 @@ local status = ARGV[8]
 local gen = tonumber(ARGV[10])
 for _, name in ipairs(children) do
   local c = B.find(name)
+  if c then B.settle_h(c) end
   local m = c and B.member(c, sessionId)
   if m and gen > (m.gen or 0) then
     m.gen = gen

@@ -33,9 +33,10 @@ if c.takeover and not (immediate and c.takeover.sessionId == s.id) then
   return B.refuse(B.refusal('TAKEOVER_PENDING', c.takeover.name .. ' is already taking over ' .. resource))
 end
 if immediate then
-  c.takeover = nil
-  local blocked = B.transfer(c, s, reason, false)
+  local blocked = B.hierarchy_blocker(s, c)
   if blocked then return B.refuse(blocked) end
+  c.takeover = nil
+  B.transfer(c, s, reason, false)
   return B.finish('{"granted":' .. B.lease_json(c) .. '}')
 end
 local blocked = B.hierarchy_blocker(s, c)

@@ -1767,6 +1767,50 @@ public abstract class StoreContractPhase2 extends StoreContract {
     return queued.position();
   }
 
+  @Test
+  void holderLeavingAfterItsLockRanOutIsToldItExpired() {
+    Tab alice = viewer("alice", DIAGNOSIS);
+    Lease lease = acquire(alice, DIAGNOSIS);
+    advance(TTL);
+    int mark = recorder().mark();
+
+    await(store().leave(alice.sessionId(), DIAGNOSIS));
+
+    assertThat(recorder().ofType(LockExpired.class, mark))
+        .containsExactly(new LockExpired(alice.sessionId(), DIAGNOSIS, lease.token()));
+    assertThat(verify(DIAGNOSIS, lease.token()).reason()).isEqualTo("expired");
+  }
+
+  @Test
+  void disconnectAfterTheLockRanOutAnnouncesTheExpiryNotAGrace() {
+    Tab alice = viewer("alice", DIAGNOSIS);
+    Lease lease = acquire(alice, DIAGNOSIS);
+    advance(TTL);
+    int mark = recorder().mark();
+
+    disconnect(alice);
+
+    assertThat(recorder().ofType(LockExpired.class, mark))
+        .containsExactly(new LockExpired(alice.sessionId(), DIAGNOSIS, lease.token()));
+    assertThat(recorder().ofType(LockStateChanged.class, DIAGNOSIS, mark))
+        .noneMatch(c -> c.lock().held() && c.lock().inGrace());
+  }
+
+  @Test
+  void refusedBreakGlassKeepsTheRequestersPendingTakeover() {
+    Tab alice = viewer("alice", DIAGNOSIS);
+    acquire(alice, DIAGNOSIS);
+    Tab admin = viewer("admin", DIAGNOSIS);
+    pending(takeover(admin, DIAGNOSIS, REASON, false));
+    join(alice, REPORT_LOCK, JoinMode.VIEW);
+    acquire(alice, REPORT_LOCK);
+
+    refused(ErrorCode.LOCK_HELD, store().takeover(admin.sessionId(), DIAGNOSIS, "now", true));
+
+    assertThat(state(DIAGNOSIS, admin).lock().takeover()).as("the pending takeover").isNotNull();
+    assertThat(state(DIAGNOSIS, admin).lock().holder()).isEqualTo(holderOf(alice));
+  }
+
   /** {@code lock.takeover}; a granted lease is noted for the invariant check. */
   protected final AcquireResult takeover(Tab tab, ResourceId resource, String reason, boolean immediate) {
     AcquireResult result = await(store().takeover(tab.sessionId(), resource, reason, immediate));

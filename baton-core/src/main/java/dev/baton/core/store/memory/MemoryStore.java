@@ -126,6 +126,9 @@ public final class MemoryStore implements Store {
       if (s == null || !s.connected || !s.connectionId.equals(connectionId)) {
         return null;
       }
+      for (ResourceId r : List.copyOf(s.memberships)) {
+        settle(st.resource(r));
+      }
       s.connected = false;
       s.awaySinceNanos = st.now();
       for (ResourceId r : s.memberships) {
@@ -365,11 +368,12 @@ public final class MemoryStore implements Store {
             res.takeover.by.name() + " is already taking over " + resource);
       }
       if (immediate) {
-        res.takeover = null;
-        BatonException blocked = tx.transfer(res, s, reason, false);
+        BatonException blocked = tx.hierarchyBlocker(s, res);
         if (blocked != null) {
           throw blocked;
         }
+        res.takeover = null;
+        tx.transfer(res, s, reason, false);
         return new AcquireResult.Granted(st.lease(res));
       }
       BatonException blocked = tx.hierarchyBlocker(s, res);

@@ -297,11 +297,18 @@ final class Transitions {
     sink.publish(new PresenceChanged(res.id, res.presenceVersion, changed));
   }
 
-  /** Removes a membership: its lock released, its queue place and pending takeover dropped. */
+  /**
+   * Removes a membership: its lock released (or announced expired, when its time ran out first), its
+   * queue place and pending takeover dropped.
+   */
   void removeMembership(SessionRecord s, ResourceRecord res, LeaveReason reason) {
     if (res.lock != null && res.lock.sessionIs(s.id)) {
-      endLock(res, "released");
-      publishLock(res);
+      if (res.lock.remainingNanos(st.now()) <= 0) {
+        expire(res);
+      } else {
+        endLock(res, "released");
+        publishLock(res);
+      }
     }
     boolean queueChanged = dequeue(res, s.id);
     if (res.takeover != null && res.takeover.by.sessionId().equals(s.id)) {
