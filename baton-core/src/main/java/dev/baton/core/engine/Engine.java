@@ -1,5 +1,8 @@
 package dev.baton.core.engine;
 
+import dev.baton.core.audit.AuditEvent;
+import dev.baton.core.audit.AuditRecord;
+import dev.baton.core.audit.AuditTrail;
 import dev.baton.core.error.BatonException;
 import dev.baton.core.error.ErrorCode;
 import dev.baton.core.identity.Access;
@@ -22,12 +25,19 @@ import dev.baton.core.store.Verification;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
 /**
  * What the transport calls: one method per protocol command, each checking the caller's access and
  * then making one store call. Events reach connections through the {@link Hub}, which the store
- * publishes to. No method blocks.
+ * publishes to. No method blocks, apart from writing audit records.
+ *
+ * <p>Audit: the store's transitions are recorded by an {@link dev.baton.core.audit.AuditingSink} in
+ * front of the hub; the engine records what only it sees, each before the returned stage completes
+ * (so before the client is acknowledged): session start and resume, denials (a refused or
+ * downgraded join, a refused acquire or takeover; reason = the error code), break-glass takeovers and
+ * force releases.
  *
  * <p>Thread-safe. Refusals complete the returned stage exceptionally with {@link BatonException}.
  */
@@ -37,18 +47,27 @@ public final class Engine {
   private final Policies policies;
   private final Hub hub;
   private final Roles roles;
+  private final AuditTrail audit;
+
+  /** An engine that keeps no audit trail (tests, benchmarks). */
+  public Engine(Store store, Policies policies, Hub hub, Roles roles) {
+    this(store, policies, hub, roles, AuditTrail.NONE);
+  }
 
   /**
-   * @param store where the state lives; it must publish to {@code hub}
+   * @param store where the state lives; it must publish to {@code hub} (through an {@link
+   *     dev.baton.core.audit.AuditingSink} writing to {@code audit}, for a full trail)
    * @param policies the same policies the store was built with
    * @param hub this node's event router
    * @param roles the names of the admin and emergency roles
+   * @param audit where the engine's own audit records go
    */
-  public Engine(Store store, Policies policies, Hub hub, Roles roles) {
+  public Engine(Store store, Policies policies, Hub hub, Roles roles, AuditTrail audit) {
     this.store = Objects.requireNonNull(store);
     this.policies = Objects.requireNonNull(policies);
     this.hub = Objects.requireNonNull(hub);
     this.roles = Objects.requireNonNull(roles);
+    this.audit = Objects.requireNonNull(audit);
   }
 
   /**
@@ -65,6 +84,9 @@ public final class Engine {
     return grant.whenComplete((g, e) -> {
       if (e != null) {
         hub.detach(null, connection.connectionId());
+      } else {
+        audit.record(new AuditRecord(g.resumed() ? AuditEvent.SESSION_RESUME : AuditEvent.SESSION_START,
+            null, principal.userId(), g.sessionId(), null, null, null));
       }
     });
   }
@@ -93,10 +115,17 @@ public final class Engine {
   public CompletionStage<JoinResult> join(
       Principal principal, String sessionId, ResourceId resource, JoinMode mode) {
     Access access = principal.access().accessTo(resource);
-    if (!access.allows(Access.VIEW)) {
-      return forbidden("view", resource);
-    }
-    return store.join(sessionId, resource, mode, access.allows(Access.EDIT));
+    CompletionStage<JoinResult> joined = access.allows(Access.VIEW)
+        ? store.join(sessionId, resource, mode, access.allows(Access.EDIT))
+        : forbidden("view", resource);
+    return joined.whenComplete((result, e) -> {
+      if (e != null) {
+        denied(principal, sessionId, resource, e);
+      } else if (result.downgraded()) {
+        audit.record(new AuditRecord(AuditEvent.DENIAL, resource, principal.userId(), sessionId, null, null,
+            result.reason().name()));
+      }
+    });
   }
 
   /** {@code leave}. */
@@ -112,10 +141,10 @@ public final class Engine {
    */
   public CompletionStage<AcquireResult> acquire(
       Principal principal, String sessionId, ResourceId resource, boolean takeOwn, boolean wait) {
-    if (!principal.access().accessTo(resource).allows(Access.EDIT)) {
-      return forbidden("edit", resource);
-    }
-    return store.acquire(sessionId, resource, takeOwn, wait);
+    CompletionStage<AcquireResult> acquired = principal.access().accessTo(resource).allows(Access.EDIT)
+        ? store.acquire(sessionId, resource, takeOwn, wait)
+        : forbidden("edit", resource);
+    return acquired.whenComplete((result, e) -> denied(principal, sessionId, resource, e));
   }
 
   /** {@code lock.cancel}: leaves the queue or withdraws a pending takeover; BAD_REQUEST if neither. */
@@ -144,6 +173,18 @@ public final class Engine {
    *     TAKEOVER_PENDING, LOCK_HELD
    */
   public CompletionStage<AcquireResult> takeover(
+      Principal principal, String sessionId, ResourceId resource, String reason, boolean force) {
+    return checkedTakeover(principal, sessionId, resource, reason, force).whenComplete((result, e) -> {
+      if (e != null) {
+        denied(principal, sessionId, resource, e);
+      } else if (force && result instanceof AcquireResult.Granted g) {
+        audit.record(new AuditRecord(AuditEvent.TAKEOVER_FORCE, resource, principal.userId(), sessionId,
+            g.lease().token(), principal.userId(), reason.strip()));
+      }
+    });
+  }
+
+  private CompletionStage<AcquireResult> checkedTakeover(
       Principal principal, String sessionId, ResourceId resource, String reason, boolean force) {
     if (reason == null || reason.isBlank()) {
       return failed(ErrorCode.BAD_REQUEST, "a takeover needs a reason");
@@ -181,7 +222,14 @@ public final class Engine {
     if (reason == null || reason.isBlank()) {
       return failed(ErrorCode.BAD_REQUEST, "a force release needs a reason");
     }
-    return store.forceRelease(resource, new Holder(admin.userId(), admin.name(), null), reason.strip());
+    String stated = reason.strip();
+    return store.forceRelease(resource, new Holder(admin.userId(), admin.name(), null), stated)
+        .whenComplete((v, e) -> {
+          if (e == null) {
+            audit.record(new AuditRecord(AuditEvent.FORCE_RELEASE, resource, null, null, null, admin.userId(),
+                stated));
+          }
+        });
   }
 
   /** {@code lock.release}; NOT_HOLDER when the session does not hold it. */
@@ -246,6 +294,15 @@ public final class Engine {
   /** Counts for metrics. */
   public StoreStats stats() {
     return store.stats();
+  }
+
+  /** Records a refusal ({@code BatonException}) of a join, acquire or takeover as a denial. */
+  private void denied(Principal principal, String sessionId, ResourceId resource, Throwable e) {
+    Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+    if (cause instanceof BatonException b) {
+      audit.record(new AuditRecord(AuditEvent.DENIAL, resource, principal.userId(), sessionId, null, null,
+          b.code().name()));
+    }
   }
 
   private static <T> CompletionStage<T> forbidden(String what, ResourceId resource) {

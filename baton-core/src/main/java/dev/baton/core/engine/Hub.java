@@ -6,6 +6,7 @@ import dev.baton.core.event.PresenceJoined;
 import dev.baton.core.event.PresenceLeft;
 import dev.baton.core.event.ResourceEvent;
 import dev.baton.core.event.SessionAttached;
+import dev.baton.core.event.SessionEnded;
 import dev.baton.core.event.SessionEvent;
 import dev.baton.core.resource.ResourceId;
 import java.util.Map;
@@ -16,7 +17,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * Routes events to this node's connections (centrifuge's hub): session events to the session's
  * connection, resource events to the connections of the resource's members. Its index of who is a
  * member of what follows the events themselves ({@code SessionAttached}, {@code presence.joined},
- * {@code presence.left}), so it cannot drift from the store's order.
+ * {@code presence.left}), so it cannot drift from the store's order. {@code SessionEnded} is routed
+ * nowhere (it is for the audit trail).
  *
  * <p>Thread-safe. {@link #publish} is called by the store in commit order and only calls {@link
  * Subscriber#deliver}, which enqueues.
@@ -58,6 +60,10 @@ public final class Hub implements EventSink {
   public void publish(Event event) {
     if (event instanceof SessionAttached a) {
       attach(a);
+    } else if (event instanceof SessionEnded) {
+      // Not for clients: a session that ended by bye is detached by the engine, one whose grace ran
+      // out was detached when its connection closed.
+      return;
     } else if (event instanceof SessionEvent e) {
       Subscriber s = bySession.get(e.sessionId());
       if (s != null) {

@@ -28,7 +28,10 @@ import java.util.concurrent.CompletionStage;
  *
  * <p><b>Events.</b> Every transition is handed to the store's {@code EventSink} in commit order before
  * the returned stage completes. Lock TTLs, grace periods and limits come from the {@code Policies} the
- * store was built with.
+ * store was built with. Every session that ends (after {@code bye}, or when its disconnect grace ran
+ * out) is announced exactly once by a {@code SessionEnded} with reason {@code BYE} or {@code
+ * DISCONNECTED}, after the {@code PresenceLeft} of each of its memberships; the audit trail relies on
+ * it.
  *
  * <p><b>Errors.</b> Refusals complete the stage exceptionally with a {@code BatonException} carrying
  * the protocol code; an unreachable store completes it with {@code UNAVAILABLE}. A refused operation
@@ -59,12 +62,15 @@ public interface Store {
   /**
    * The connection {@code connectionId} of the session closed: if it is still the session's
    * connection, the session goes away and its disconnect grace starts. Otherwise nothing happens.
+   * When the grace runs out without a resume, the memberships are removed ({@code PresenceLeft} with
+   * reason {@code DISCONNECTED}) and the session ends ({@code SessionEnded}, {@code DISCONNECTED}).
    */
   CompletionStage<Void> disconnect(String sessionId, String connectionId);
 
   /**
    * Ends the session at once ({@code bye}): locks released (a pending takeover of them completes at
-   * once), queue places dropped and memberships removed, no grace.
+   * once), queue places dropped and memberships removed, no grace; then {@code SessionEnded} with
+   * reason {@code BYE}. Ending a session that has already ended does nothing.
    */
   CompletionStage<Void> endSession(String sessionId);
 

@@ -17,6 +17,7 @@ import dev.baton.core.event.PresenceJoined;
 import dev.baton.core.event.PresenceLeft;
 import dev.baton.core.event.ResourceEvent;
 import dev.baton.core.event.SessionAttached;
+import dev.baton.core.event.SessionEnded;
 import dev.baton.core.identity.Access;
 import dev.baton.core.identity.AccessRules;
 import dev.baton.core.identity.Principal;
@@ -1297,6 +1298,99 @@ public abstract class StoreContract {
 
     assertThat(grant.resumed()).isFalse();
     assertThat(grant.sessionId()).isNotEqualTo(alice.sessionId());
+  }
+
+  @Test
+  void endSessionAnnouncesSessionEndedOnceAfterItsMemberships() {
+    Tab alice = viewer("alice", DIAGNOSIS);
+    join(alice, OTHER_REPORT, JoinMode.VIEW);
+    viewer("bob", DIAGNOSIS);
+    acquire(alice, DIAGNOSIS);
+    int mark = recorder.mark();
+
+    await(store.endSession(alice.sessionId()));
+    await(store.endSession(alice.sessionId()));
+    sweep();
+
+    List<Event> events = recorder.since(mark);
+    assertThat(recorder.ofType(SessionEnded.class, mark))
+        .containsExactly(new SessionEnded(alice.sessionId(), "alice", LeaveReason.BYE));
+    int ended = events.indexOf(new SessionEnded(alice.sessionId(), "alice", LeaveReason.BYE));
+    for (int i = 0; i < events.size(); i++) {
+      if (events.get(i) instanceof PresenceLeft l && l.member().sessionId().equals(alice.sessionId())) {
+        assertThat(i).as("presence.left of %s before the session ends", l.resource()).isLessThan(ended);
+      }
+    }
+    assertThat(recorder.ofType(PresenceLeft.class, mark)).hasSize(2);
+  }
+
+  @Test
+  void graceEndAnnouncesSessionEndedOnceWithReasonDisconnected() {
+    Tab alice = viewer("alice", DIAGNOSIS);
+    acquire(alice, DIAGNOSIS);
+    disconnect(alice);
+    advance(GRACE.minus(NANO));
+    sweep();
+    assertThat(recorder.ofType(SessionEnded.class)).isEmpty();
+    int mark = recorder.mark();
+
+    advance(NANO);
+    sweep();
+    advance(GRACE);
+    sweep();
+
+    List<Event> events = recorder.since(mark);
+    assertThat(recorder.ofType(SessionEnded.class))
+        .containsExactly(new SessionEnded(alice.sessionId(), "alice", LeaveReason.DISCONNECTED));
+    PresenceLeft left = single(recorder.ofType(PresenceLeft.class, mark));
+    assertThat(left.reason()).isEqualTo(LeaveReason.DISCONNECTED);
+    assertThat(events.indexOf(left))
+        .isLessThan(events.indexOf(new SessionEnded(alice.sessionId(), "alice", LeaveReason.DISCONNECTED)));
+  }
+
+  @Test
+  void sessionWithoutMembershipsEndsWhenTheDefaultGraceRunsOut() {
+    Tab alice = open("alice");
+    disconnect(alice);
+    advance(GRACE.minus(NANO));
+    sweep();
+    assertThat(recorder.ofType(SessionEnded.class)).isEmpty();
+
+    advance(NANO);
+    sweep();
+    sweep();
+
+    assertThat(recorder.ofType(SessionEnded.class))
+        .containsExactly(new SessionEnded(alice.sessionId(), "alice", LeaveReason.DISCONNECTED));
+  }
+
+  @Test
+  void resumeAfterGraceEndsTheOldSessionOnce() {
+    Tab alice = viewer("alice", DIAGNOSIS);
+    disconnect(alice);
+    advance(GRACE);
+
+    SessionGrant grant = resume(alice.principal(), alice.resumeToken());
+    sweep();
+
+    assertThat(grant.resumed()).isFalse();
+    assertThat(recorder.ofType(SessionEnded.class))
+        .containsExactly(new SessionEnded(alice.sessionId(), "alice", LeaveReason.DISCONNECTED));
+  }
+
+  @Test
+  void resumedOrConnectedSessionsDoNotEnd() {
+    Tab alice = viewer("alice", DIAGNOSIS);
+    Tab bob = viewer("bob", DIAGNOSIS);
+    disconnect(alice);
+    advance(GRACE.minus(NANO));
+    resume(alice.principal(), alice.resumeToken());
+
+    advance(GRACE.multipliedBy(3));
+    sweep();
+    await(store.leave(bob.sessionId(), DIAGNOSIS));
+
+    assertThat(recorder.ofType(SessionEnded.class)).isEmpty();
   }
 
   @Test

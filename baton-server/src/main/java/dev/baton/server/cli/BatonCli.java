@@ -20,6 +20,7 @@ import picocli.CommandLine.Spec;
       ServeCommand.class,
       ConnectCommand.class,
       TokenCommand.class,
+      AuditCommand.class,
     })
 public final class BatonCli implements Runnable {
 

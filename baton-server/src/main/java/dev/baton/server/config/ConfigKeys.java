@@ -73,6 +73,8 @@ final class ConfigKeys {
     d.put("auth.emergencyRole", "emergency");
     d.put("auth.serviceRole", "service");
     d.put("audit.file", "data/audit.jsonl");
+    d.put("audit.fsyncInterval", "1s");
+    d.put("audit.maxFileBytes", Long.toString(AuditConfig.DEFAULT_MAX_FILE_BYTES));
     Policy p = Policy.DEFAULT;
     d.put("policies.default.lockTtl", Durations.format(p.lockTtl()));
     d.put("policies.default.heartbeatInterval", Durations.format(p.heartbeatInterval()));

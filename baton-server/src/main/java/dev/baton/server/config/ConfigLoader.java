@@ -59,7 +59,7 @@ final class ConfigLoader {
         store(raw),
         redis(raw),
         AuthReader.read(raw, dev || !complete, random),
-        new AuditConfig(path("audit.file", raw)),
+        audit(raw),
         PolicyReader.read(raw),
         dev);
   }
@@ -108,6 +108,14 @@ final class ConfigLoader {
         Values.choice("store.type", raw.text("store.type"), StoreType.class),
         Values.positiveDuration("store.sweepInterval", raw.text("store.sweepInterval")),
         path("store.tokenFile", raw));
+  }
+
+  private static AuditConfig audit(RawConfig raw) {
+    return new AuditConfig(
+        path("audit.file", raw),
+        Values.positiveDuration("audit.fsyncInterval", raw.text("audit.fsyncInterval")),
+        Values.longInteger("audit.maxFileBytes", raw.text("audit.maxFileBytes"), AuditConfig.MIN_FILE_BYTES,
+            Long.MAX_VALUE));
   }
 
   private static RedisConfig redis(RawConfig raw) {

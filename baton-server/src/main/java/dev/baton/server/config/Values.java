@@ -65,6 +65,26 @@ final class Values {
   }
 
   /**
+   * A whole number in {@code [min, max]} that may exceed an int (a size in bytes).
+   *
+   * @throws ConfigException if missing, not a whole number that fits a long, or out of range
+   */
+  static long longInteger(String key, String text, long min, long max) {
+    String t = required(key, text);
+    long n;
+    try {
+      n = Long.parseLong(t);
+    } catch (NumberFormatException e) {
+      throw new ConfigException(key + " " + t + " must be a whole number", e);
+    }
+    if (n < min || n > max) {
+      String rule = max == Long.MAX_VALUE ? "at least " + min : "between " + min + " and " + max;
+      throw new ConfigException(key + " " + n + " must be " + rule);
+    }
+    return n;
+  }
+
+  /**
    * A duration such as {@code 250ms}, {@code 30s}, {@code 5m}; at most {@link #MAX_DURATION}. Zero and
    * negative values pass: the caller (or {@code Policy}) decides whether they are allowed.
    *

@@ -20,6 +20,8 @@ import dev.baton.core.event.LockStateChanged;
 import dev.baton.core.event.PresenceChanged;
 import dev.baton.core.event.PresenceJoined;
 import dev.baton.core.event.PresenceLeft;
+import dev.baton.core.event.SessionAttached;
+import dev.baton.core.event.SessionEnded;
 import dev.baton.core.event.TakeoverDeclined;
 import dev.baton.core.event.TakeoverRequested;
 import dev.baton.core.model.Holder;
@@ -92,12 +94,15 @@ public final class Wire {
   /**
    * A pushed event as {@code recipientSessionId} may see it (tokens of others removed).
    *
-   * @throws IllegalArgumentException for an event that is not sent to clients as such
+   * @return the message, or null for an event that is not sent to clients ({@code SessionAttached},
+   *     which the connection acts on itself, and {@code SessionEnded}, which is for the audit trail)
    */
   public String event(Event event, String recipientSessionId, long ts) {
     Map<String, Object> f = new LinkedHashMap<>();
     String type;
-    if (event instanceof PresenceJoined e) {
+    if (event instanceof SessionAttached || event instanceof SessionEnded) {
+      return null;
+    } else if (event instanceof PresenceJoined e) {
       type = "presence.joined";
       f.put("resource", e.resource());
       f.put("version", e.version());

@@ -131,7 +131,10 @@ final class Connection implements Subscriber {
         }
         return;
       }
-      send(wire.event(event, sessionId, now()));
+      String text = wire.event(event, sessionId, now());
+      if (text != null) {
+        send(text);
+      }
     });
   }
 

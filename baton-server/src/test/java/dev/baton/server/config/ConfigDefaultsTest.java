@@ -30,7 +30,8 @@ class ConfigDefaultsTest {
         .isEqualTo(
             new StoreConfig(StoreType.MEMORY, Duration.ofMillis(250), Path.of("data/fencing-counter")));
     assertThat(c.redis()).isEqualTo(new RedisConfig("redis://127.0.0.1:6379", "baton"));
-    assertThat(c.audit()).isEqualTo(new AuditConfig(Path.of("data/audit.jsonl")));
+    assertThat(c.audit())
+        .isEqualTo(new AuditConfig(Path.of("data/audit.jsonl"), Duration.ofSeconds(1), 104_857_600L));
     AuthConfig a = c.auth();
     assertThat(a.hmacSecret()).contains(SECRET);
     assertThat(a.publicKey()).isEmpty();
@@ -100,6 +101,22 @@ class ConfigDefaultsTest {
     assertThat(c.auth().issuer()).contains("https://id.example");
     assertThat(c.auth().audience()).contains("baton");
     assertThat(c.auth().jwksUri()).contains(URI.create("https://id.example/jwks.json"));
+  }
+
+  @Test
+  void auditSettingsComeFromTheFileAndTheEnvironment() {
+    BatonConfig file =
+        ConfigFixtures.load(dir, "audit: {file: /var/log/baton/audit.jsonl, fsyncInterval: 200ms, maxFileBytes: 1024}");
+    BatonConfig env =
+        BatonConfig.load(
+            null,
+            ConfigFixtures.env("BATON_AUDIT_FSYNC_INTERVAL", "5s", "BATON_AUDIT_MAX_FILE_BYTES", "10737418240"),
+            Overrides.none());
+
+    assertThat(file.audit())
+        .isEqualTo(new AuditConfig(Path.of("/var/log/baton/audit.jsonl"), Duration.ofMillis(200), 1024));
+    assertThat(env.audit().fsyncInterval()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(env.audit().maxFileBytes()).as("above an int").isEqualTo(10_737_418_240L);
   }
 
   @Test

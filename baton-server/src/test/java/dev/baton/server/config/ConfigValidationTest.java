@@ -48,6 +48,17 @@ class ConfigValidationTest {
             "redis: {keyPrefix: 'a{b}'}",
             "redis.keyPrefix a{b} must match [A-Za-z0-9_.:-]{1,64} (no braces: they would break the {type:id} hash tag)"),
         Arguments.of("audit: {file: }", "audit.file is missing"),
+        Arguments.of("audit: {fsyncInterval: 0s}", "audit.fsyncInterval 0s must be positive"),
+        Arguments.of("audit: {fsyncInterval: -1s}", "audit.fsyncInterval -1s must be positive"),
+        Arguments.of(
+            "audit: {fsyncInterval: 1}",
+            "audit.fsyncInterval 1 is not a duration: use a whole number and ms, s, m, h or d, as in 30s or 5m"),
+        Arguments.of("audit: {fsyncInterval: 8d}", "audit.fsyncInterval 8d must be at most 7d"),
+        Arguments.of("audit: {fsyncInterval: }", "audit.fsyncInterval is missing"),
+        Arguments.of("audit: {maxFileBytes: 1023}", "audit.maxFileBytes 1023 must be at least 1024"),
+        Arguments.of("audit: {maxFileBytes: -5}", "audit.maxFileBytes -5 must be at least 1024"),
+        Arguments.of("audit: {maxFileBytes: 100MB}", "audit.maxFileBytes 100MB must be a whole number"),
+        Arguments.of("audit: {maxFileBytes: 1.5}", "audit.maxFileBytes 1.5 must be a whole number"),
         // auth
         Arguments.of(
             "auth: {defaultAccess: admin}", "auth.defaultAccess admin must be one of none, view, edit"),
@@ -151,6 +162,9 @@ class ConfigValidationTest {
             "unknown key policies.types.note.takeover.modus (known keys under"
                 + " policies.types.note.takeover: allowDecline, mode, timeout)"),
         Arguments.of(
+            "audit: {fsync: 1s}",
+            "unknown key audit.fsync (known keys under audit: file, fsyncInterval, maxFileBytes)"),
+        Arguments.of(
             "policies: {typs: {}}",
             "unknown key policies.typs (known keys under policies: default, types)"),
         Arguments.of(
@@ -203,6 +217,18 @@ class ConfigValidationTest {
             () -> BatonConfig.load(null, env("BATON_POLICIES_DEFAULT_LOCK_TTL", "0s"), Overrides.none()))
         .isInstanceOf(ConfigException.class)
         .hasMessage("policies.default.lockTtl 0s must be positive");
+  }
+
+  @Test
+  void aBadAuditEnvironmentValueNamesTheKeyPath() {
+    assertThatThrownBy(
+            () -> BatonConfig.load(null, env("BATON_AUDIT_MAX_FILE_BYTES", "512"), Overrides.none()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("audit.maxFileBytes 512 must be at least 1024");
+    assertThatThrownBy(
+            () -> BatonConfig.load(null, env("BATON_AUDIT_FSYNC_INTERVAL", "0ms"), Overrides.none()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("audit.fsyncInterval 0ms must be positive");
   }
 
   @Test

@@ -11,6 +11,7 @@ import dev.baton.core.event.LockRevoked;
 import dev.baton.core.event.LockStateChanged;
 import dev.baton.core.event.PresenceChanged;
 import dev.baton.core.event.PresenceLeft;
+import dev.baton.core.event.SessionEnded;
 import dev.baton.core.event.TakeoverDeclined;
 import dev.baton.core.fencing.FencingCounter;
 import dev.baton.core.model.Holder;
@@ -384,12 +385,14 @@ final class Transitions {
     return false;
   }
 
+  /** Ends the session: every membership removed (with {@code reason}), then {@code SessionEnded}. */
   void removeSession(SessionRecord s, LeaveReason reason) {
     for (ResourceId r : new ArrayList<>(s.memberships)) {
       removeMembership(s, st.resource(r), reason);
     }
     st.sessions.remove(s.id);
     st.sessionByResumeHash.remove(s.resumeTokenHash);
+    sink.publish(new SessionEnded(s.id, s.userId, reason));
   }
 
   /** Sends {@code lock.expiring} once when the lock's remaining time falls below the warning. */
