@@ -10,7 +10,7 @@ ARGV[1..2] time: see lib.lua
 ARGV[3] graces JSON {default: us, types: {type: us}}
 ARGV[4] node set prefix p:{sessions}:node:
 ARGV[5] session id
-Result: {ended, dropped}.
+Result: {ended, dropped, userId} (userId when ended).
 ]]
 B.clock()
 local raw = redis.call('GET', KEYS[1])
@@ -27,7 +27,7 @@ local graces = cjson.decode(ARGV[3])
 local dropped = B.settle_session(s, graces)
 if #s.memberships == 0 and B.now - s.awaySince >= graces.default then
   B.end_session(s, KEYS[1], KEYS[2], KEYS[3], ARGV[4])
-  return B.reply(B.obj('ended', true, 'dropped', dropped))
+  return B.reply(B.obj('ended', true, 'dropped', dropped, 'userId', s.userId))
 end
 redis.call('ZADD', KEYS[3], B.n(B.session_due(s, graces)), s.id)
 redis.call('SET', KEYS[1], B.json(s))

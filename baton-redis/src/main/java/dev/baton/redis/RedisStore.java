@@ -6,10 +6,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.baton.core.error.BatonException;
 import dev.baton.core.error.ErrorCode;
 import dev.baton.core.event.Event;
+import dev.baton.core.event.SessionEnded;
 import dev.baton.core.event.EventSink;
 import dev.baton.core.identity.Principal;
 import dev.baton.core.model.Holder;
 import dev.baton.core.model.JoinMode;
+import dev.baton.core.model.LeaveReason;
 import dev.baton.core.model.Lease;
 import dev.baton.core.model.LockState;
 import dev.baton.core.model.Presence;
@@ -142,10 +144,12 @@ public final class RedisStore implements Store {
             JsonNode r = reply.result();
             String sessionId = RedisEventCodec.text(r, "sessionId");
             List<ResourceId> dropped = RedisEventCodec.resources(r.get("dropped"));
-            Future<Void> lapsed = sessionId == null || dropped.isEmpty()
-                ? Future.succeededFuture()
-                : removeMemberships(sessionId, dropped, "disconnected");
             boolean found = r.path("found").asBoolean();
+            Future<Void> lapsed = (sessionId == null || dropped.isEmpty()
+                ? Future.<Void>succeededFuture()
+                : removeMemberships(sessionId, dropped, "disconnected"))
+                .map(v -> ended(!found && sessionId != null, sessionId, principal.userId(),
+                    LeaveReason.DISCONNECTED));
             Future<SessionGrant> grant = lapsed.compose(v -> {
               publish(reply.events()); // after the lapsed memberships, as the memory store
               if (!found) {
@@ -179,7 +183,9 @@ public final class RedisStore implements Store {
   public CompletionStage<Void> endSession(String sessionId) {
     return stage(() -> run(LuaScript.SESSION_END,
         List.of(keys.session(sessionId), keys.resumeIndex(), keys.away()), args(keys.nodeSessionsPrefix()))
-        .compose(r -> removeMemberships(sessionId, RedisEventCodec.resources(r.get("memberships")), "bye")));
+        .compose(r -> removeMemberships(sessionId, RedisEventCodec.resources(r.get("memberships")), "bye")
+            .map(v -> ended(r.path("found").asBoolean(), sessionId, RedisEventCodec.text(r, "userId"),
+                LeaveReason.BYE))));
   }
 
   // ---------------------------------------------------------------- membership
@@ -414,7 +420,9 @@ public final class RedisStore implements Store {
                 List.of(keys.session(sessionId), keys.resumeIndex(), keys.away()),
                 args(gracesJson, keys.nodeSessionsPrefix(), sessionId))
                 .compose(r -> removeMemberships(sessionId, RedisEventCodec.resources(r.get("dropped")),
-                    "disconnected")));
+                    "disconnected")
+                    .map(x -> ended(r.path("ended").asBoolean(), sessionId, RedisEventCodec.text(r, "userId"),
+                        LeaveReason.DISCONNECTED))));
           }
           return Future.all(visits);
         })
@@ -447,6 +455,14 @@ public final class RedisStore implements Store {
         List.of(keys.session(sessionId), keys.resumeIndex(), keys.nodeSessions(nodeId)),
         args(sessionId, principal.userId(), principal.name(), ResumeTokens.hash(token), connectionId, nodeId))
         .map(r -> new SessionGrant(sessionId, token, false, List.of()));
+  }
+
+  /** Announces the end of a session, after its memberships' events, when {@code ended}. */
+  private Void ended(boolean ended, String sessionId, String userId, LeaveReason reason) {
+    if (ended) {
+      sink.publish(new SessionEnded(sessionId, userId, reason));
+    }
+    return null;
   }
 
   /** Removes the session's memberships of {@code resources}, one script per document. */
