@@ -28,7 +28,7 @@ export function resourceOf(id, section) {
 /** The patient the report belongs to (fictional). */
 export const PATIENT = {
   name: 'WHITFIELD, Eleanor',
-  details: ['Female', 'Born 04 Feb 1958 (67 y)', 'MRN 4471-0092', 'Ward 4B · Bed 12'],
+  details: ['Female', 'Born 04 Feb 1958 (68 y)', 'MRN 4471-0092', 'Ward 4B · Bed 12'],
   alert: 'Allergy: penicillin',
 };
 

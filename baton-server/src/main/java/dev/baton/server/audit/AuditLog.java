@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -94,6 +95,8 @@ public final class AuditLog implements AuditTrail, Closeable {
 
   // Guarded by this.
   private FileChannel channel;
+  /** The identity (device and inode) of the file {@link #channel} writes to. */
+  private Object openedKey;
   private long size;
   /** Wall ms of the current file's first record; -1 while the file is empty. */
   private long firstTs;
@@ -262,6 +265,12 @@ public final class AuditLog implements AuditTrail, Closeable {
   // ---------------------------------------------------------------- internals (this held)
 
   private void write(long ts, byte[] bytes) throws IOException {
+    if (channel != null && !stillOurs()) {
+      log.error("audit: {} was removed or replaced while open; writing on to a new {} from seq {}, so that"
+          + " `baton audit verify` shows the break", file, file.getFileName(), seq);
+      channel.close();
+      channel = null;
+    }
     ensureOpen();
     if (size > 0 && (size + bytes.length > maxFileBytes || Math.floorDiv(ts, DAY_MS) != Math.floorDiv(firstTs, DAY_MS))
         && ts >= rotationRetryAtMs) {
@@ -307,6 +316,20 @@ public final class AuditLog implements AuditTrail, Closeable {
     }
     channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
     size = channel.size();
+    openedKey = Files.readAttributes(file, BasicFileAttributes.class).fileKey();
+  }
+
+  /**
+   * Whether the path still names the file we opened: a file removed (or replaced, as {@code sed -i} and
+   * most editors do) while open would otherwise swallow every later record. One stat per record.
+   */
+  private boolean stillOurs() {
+    try {
+      Object key = Files.readAttributes(file, BasicFileAttributes.class).fileKey();
+      return key == null || key.equals(openedKey);
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   private void failed(Exception e, String line) {

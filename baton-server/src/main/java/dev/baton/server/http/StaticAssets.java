@@ -29,7 +29,7 @@ public final class StaticAssets {
 
   /** Adds {@code GET /client/*} and, in dev mode, {@code GET /demo/*} to {@code router}. */
   public void mount(Router router) {
-    router.get("/client/*").handler(StaticHandler.create(CLIENT_ROOT)
+    router.get("/client/*").handler(StaticAssets::publicScript).handler(StaticHandler.create(CLIENT_ROOT)
         .setMaxAgeSeconds(CLIENT_MAX_AGE_SECONDS)
         .setDefaultContentEncoding("UTF-8"));
     if (dev) {
@@ -38,6 +38,18 @@ public final class StaticAssets {
           .setCachingEnabled(false)
           .setDefaultContentEncoding("UTF-8"));
     }
+  }
+
+  /**
+   * The client is public code: any origin may load it as a module ({@code Access-Control-Allow-Origin:
+   * *}), and browsers re-check it after {@link #CLIENT_MAX_AGE_SECONDS} (no {@code immutable}: its URL
+   * carries no version, so an upgrade must reach pages).
+   */
+  private static void publicScript(RoutingContext ctx) {
+    ctx.response().putHeader("access-control-allow-origin", "*");
+    ctx.addHeadersEndHandler(v -> ctx.response().headers()
+        .set("cache-control", "public, max-age=" + CLIENT_MAX_AGE_SECONDS));
+    ctx.next();
   }
 
   /** {@code /demo} to {@code /demo/}, so that the page's relative links resolve inside the folder. */

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -107,6 +108,25 @@ class AuditLogTest {
     assertThat(lines(file())).hasSize(1);
     assertThat(AuditVerifier.verify(List.of(file()), false).summary()).isEqualTo("OK: 1 record in 1 file");
     assertThat(JSON.readTree(lines(file()).get(0)).get("reason").asText()).contains("患者", "\n");
+  }
+
+  @Test
+  void aFileRemovedOrReplacedWhileOpenDoesNotSwallowLaterRecords() throws Exception {
+    try (AuditLog audit = open(1 << 20)) {
+      audit.record(grant("alice", 1));
+      Files.delete(file());
+      audit.record(grant("bob", 2));
+      assertThat(lines(file())).as("bob's record, in a new file at the path").hasSize(1);
+      Path copy = dir.resolve("copy");
+      Files.copy(file(), copy);
+      Files.move(copy, file(), StandardCopyOption.REPLACE_EXISTING); // what sed -i and editors do
+      audit.record(grant("carol", 3));
+    }
+
+    List<String> lines = lines(file());
+    assertThat(lines).hasSize(2);
+    assertThat(JSON.readTree(lines.get(0)).get("seq").asLong()).isEqualTo(2);
+    assertThat(JSON.readTree(lines.get(1)).get("seq").asLong()).as("carol's record, after the copy").isEqualTo(3);
   }
 
   @Test

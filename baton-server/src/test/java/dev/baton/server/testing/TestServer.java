@@ -345,8 +345,10 @@ public final class TestServer implements AutoCloseable {
     private String disconnectGrace = "2s";
     private String expiryWarning = "1500ms";
     private String helloTimeout = "10s";
-    private String pingInterval = "1s";
-    private String pingTimeout = "1s";
+    // Generous by default, so that a loaded 2-core machine never drops a busy test's connection;
+    // the half-open test sets its own short values.
+    private String pingInterval = "5s";
+    private String pingTimeout = "10s";
     private String sweepInterval = "100ms";
     private boolean dev;
     /** {@code policies.types}: type, then key path relative to the type (dots nest), then value. */
