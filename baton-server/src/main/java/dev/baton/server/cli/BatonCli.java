@@ -1,5 +1,6 @@
 package dev.baton.server.cli;
 
+import dev.baton.server.loadgen.LoadgenCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -20,6 +21,7 @@ import picocli.CommandLine.Spec;
       ServeCommand.class,
       ConnectCommand.class,
       TokenCommand.class,
+      LoadgenCommand.class,
     })
 public final class BatonCli implements Runnable {
 
