@@ -1,5 +1,6 @@
 package dev.baton.server.cli;
 
+import dev.baton.server.loadgen.LoadgenCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -21,6 +22,7 @@ import picocli.CommandLine.Spec;
       ConnectCommand.class,
       TokenCommand.class,
       AuditCommand.class,
+      LoadgenCommand.class,
     })
 public final class BatonCli implements Runnable {
 

@@ -17,7 +17,8 @@ import java.util.function.Supplier;
 /**
  * Baton's Prometheus metrics (Micrometer): {@code baton_connections}, {@code baton_sessions}, {@code
  * baton_locks_held}, {@code baton_lock_operations_total{operation,result}} and the {@code
- * baton_lock_acquire_seconds} histogram. Thread-safe.
+ * baton_lock_acquire_seconds} histogram, with the JVM's memory and CPU gauges and {@code
+ * process_resident_memory_bytes} (Linux; NaN elsewhere). Thread-safe.
  */
 public final class BatonMetrics {
 
@@ -42,6 +43,10 @@ public final class BatonMetrics {
         .publishPercentileHistogram()
         .minimumExpectedValue(Duration.ofNanos(10_000))
         .maximumExpectedValue(Duration.ofSeconds(5))
+        .register(registry);
+    Gauge.builder("process.resident.memory", ResidentMemory::bytes)
+        .description("Resident set size of this process (VmRSS of /proc/self/status)")
+        .baseUnit("bytes")
         .register(registry);
     new JvmMemoryMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);

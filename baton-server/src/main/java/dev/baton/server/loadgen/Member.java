@@ -1,0 +1,217 @@
+package dev.baton.server.loadgen;
+
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketConnectOptions;
+import java.net.URI;
+import java.time.Instant;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * One simulated browser tab: a WebSocket that says {@code hello} as its own user, joins one resource
+ * as a viewer, heartbeats, and (for a document's actor) carries that document's lock commands.
+ *
+ * <p>Owned by its {@link Shard}'s event loop: every method runs there, and so do the socket's
+ * handlers (the socket is opened from that context).
+ */
+final class Member {
+
+  private enum State { NEW, HELLO, JOINING, READY, CLOSED }
+
+  final int index;
+  final String resource;
+  private final Shard shard;
+  /** The document this member belongs to, or null for an idle member. */
+  private final Document doc;
+  private final boolean actor;
+  private final WebSocketClient client;
+  private final WebSocketConnectOptions target;
+  private final Supplier<String> token;
+  private final Stats stats;
+
+  private State state = State.NEW;
+  private WebSocket ws;
+  private boolean closing;
+  private boolean settled;
+
+  Member(int index, String resource, Shard shard, Document doc, boolean actor, WebSocketClient client,
+      URI url, Supplier<String> token, Stats stats) {
+    this.index = index;
+    this.resource = resource;
+    this.shard = shard;
+    this.doc = doc;
+    this.actor = actor;
+    this.client = client;
+    this.target = new WebSocketConnectOptions()
+        .setHost(url.getHost().replace("[", "").replace("]", ""))
+        .setPort(url.getPort() < 0 ? 80 : url.getPort())
+        .setURI(url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath())
+        .setSubProtocols(List.of("baton.v1"))
+        .setConnectTimeout(30_000)
+        .setTimeout(30_000);
+    this.token = token;
+    this.stats = stats;
+  }
+
+  boolean ready() {
+    return state == State.READY && !closing;
+  }
+
+  boolean open() {
+    return ws != null && state != State.CLOSED;
+  }
+
+  /** Connects, says hello and joins; the shard hears of the outcome once ({@link Shard#settled}). */
+  void connect() {
+    state = State.HELLO;
+    client.connect(target).onComplete(ar -> {
+      if (ar.failed()) {
+        stats.error("connect", failure(ar.cause()));
+        state = State.CLOSED;
+        settle(false);
+        shard.closed(this);
+        return;
+      }
+      ws = ar.result();
+      ws.textMessageHandler(this::onText);
+      ws.exceptionHandler(e -> stats.error("connection", failure(e)));
+      ws.closeHandler(v -> onClosed());
+      send(Outbound.hello(token.get()));
+    });
+  }
+
+  void send(String frame) {
+    if (ws != null && state != State.CLOSED) {
+      ws.writeTextMessage(frame);
+    }
+  }
+
+  void heartbeat() {
+    if (ready()) {
+      stats.heartbeats.increment();
+      send(Outbound.HEARTBEAT_FRAME);
+    }
+  }
+
+  /** Ends the session with {@code bye}: the server releases its locks and closes with 1000. */
+  void bye() {
+    if (open() && !closing) {
+      closing = true;
+      send(Outbound.BYE_FRAME);
+    }
+  }
+
+  /** Closes the socket without more ado (after {@link #bye} had its chance). */
+  void abort() {
+    if (open()) {
+      closing = true;
+      ws.close();
+    }
+  }
+
+  private void onText(String m) {
+    long receivedNanos = System.nanoTime();
+    char re = Inbound.re(m);
+    if (re == 0) {
+      onEvent(m);
+      return;
+    }
+    int typeAt = Inbound.typeAt(m);
+    switch (re) {
+      case Outbound.ACQUIRE, Outbound.RENEW, Outbound.RELEASE -> {
+        if (actor) {
+          doc.replied(re, m, typeAt, receivedNanos);
+        }
+      }
+      case Outbound.HEARTBEAT -> {
+        if (Inbound.isError(m, typeAt)) {
+          stats.error("heartbeat", Inbound.code(m));
+        } else {
+          stats.heartbeatAcks.increment();
+        }
+      }
+      case Outbound.HELLO -> onWelcome(m, typeAt);
+      case Outbound.JOIN -> onJoined(m, typeAt);
+      default -> {
+        // bye and anything else: nothing to do
+      }
+    }
+  }
+
+  private void onEvent(String m) {
+    stats.events.increment();
+    int typeAt = Inbound.typeAt(m);
+    if (doc != null && Inbound.typeStarts(m, typeAt, "presence.")) {
+      Instant now = Instant.now();
+      long receivedMicros = now.getEpochSecond() * 1_000_000 + now.getNano() / 1000;
+      doc.tracker.received(Inbound.version(m), Inbound.ts(m), receivedMicros);
+    } else if (Inbound.isError(m, typeAt)) {
+      stats.error("event", Inbound.code(m));
+    }
+  }
+
+  private void onWelcome(String m, int typeAt) {
+    if (!Inbound.typeIs(m, typeAt, "welcome")) {
+      stats.error("hello", Inbound.isError(m, typeAt) ? Inbound.code(m) : "UNEXPECTED_REPLY");
+      settle(false);
+      abort();
+      return;
+    }
+    shard.heartbeatMs(Inbound.heartbeatMs(m));
+    state = State.JOINING;
+    send(Outbound.join(resource));
+  }
+
+  private void onJoined(String m, int typeAt) {
+    if (!Inbound.typeIs(m, typeAt, "joined")) {
+      stats.error("join", Inbound.isError(m, typeAt) ? Inbound.code(m) : "UNEXPECTED_REPLY");
+      settle(false);
+      abort();
+      return;
+    }
+    if (doc != null) {
+      doc.tracker.baseline(Inbound.presenceVersion(m));
+    }
+    state = State.READY;
+    settle(true);
+  }
+
+  private void onClosed() {
+    State was = state;
+    state = State.CLOSED;
+    if (!closing) {
+      Short code = ws.closeStatusCode();
+      stats.error("connection", "CLOSED_" + (code == null ? "1006" : code));
+    }
+    if (actor) {
+      doc.kill();
+    }
+    if (was != State.READY) {
+      settle(false);
+    }
+    shard.closed(this);
+  }
+
+  private void settle(boolean ok) {
+    if (!settled) {
+      settled = true;
+      shard.settled(ok);
+    }
+  }
+
+  private static String failure(Throwable e) {
+    String name = e.getClass().getSimpleName();
+    String msg = String.valueOf(e.getMessage());
+    if (msg.contains("Connection refused")) {
+      return "REFUSED";
+    }
+    if (msg.contains("Cannot assign requested address") || msg.contains("Address already in use")) {
+      return "NO_LOCAL_PORT";
+    }
+    if (msg.toLowerCase().contains("timed out") || msg.toLowerCase().contains("timeout")) {
+      return "TIMEOUT";
+    }
+    return name;
+  }
+}
