@@ -361,6 +361,11 @@ export class ResourceHandle extends Emitter {
       case 'presence.changed':
         this.#presenceEvent(m);
         break;
+      case 'presence':
+        // Pushed (no re) when a node resynchronized the resource (Redis store): the whole member list,
+        // possibly with the same or an older-looking version; a lock.state follows.
+        this.#setPresence(m.version, m.members);
+        break;
       case 'lock.state':
         this.#setLock(m.lock);
         break;

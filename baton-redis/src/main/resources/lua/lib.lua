@@ -31,11 +31,12 @@ Common KEYS and ARGV of every document script (all keys carry the document's tag
   KEYS[1] p:{type:id}:doc      the document's state without its members (JSON: {seq, children})
   KEYS[2] p:{type:id}:fence    fencing counter (integer, no TTL)
   KEYS[3] p:due                sorted set: document id -> next deadline (us)
-  KEYS[4] p:{type:id}:events   channel: {seq, events} after every script that caused events
+  KEYS[4] p:{type:id}:events   channel: {seq, node, events} after every script that caused events
   KEYS[5] p:locks              counter of locks held (for stats)
   KEYS[6] p:{type:id}:members  hash: 'child|sessionId' -> member record (JSON)
   ARGV[3] the type's policy (JSON, durations in us: ttl, grace, warn, takeoverTimeout,
-          requestInterval, idleRecord; maxLocks, maxViewers, queue, allowDecline)
+          requestInterval, idleRecord; maxLocks, maxViewers, queue, allowDecline), and `node`, the
+          id of the node running the script, which finish() names in the published message
   ARGV[4] the document id type:id
   ARGV[5] prefix of the per-user lock hint sets (p:user-locks:), completed with a user id
 ]]
@@ -827,6 +828,13 @@ end
 -- ------------------------------------------------------------------------------------------------
 -- Time
 
+--- Why an away member whose grace ended leaves: 'expired' when its node died (its presence lapsed
+--- without a disconnect being seen), else 'disconnected'.
+function B.lapse_reason(m)
+  if m.lapsed then return 'expired' end
+  return 'disconnected'
+end
+
 function B.grace_over(m)
   return m.status == 'away' and B.now - m.awaySince >= B.P.grace
 end
@@ -844,7 +852,7 @@ function B.settle(c)
     end
     table.sort(over, function(a, b) return a.joined < b.joined end)
     for _, m in ipairs(over) do
-      B.remove_membership(c, m.sessionId, 'disconnected')
+      B.remove_membership(c, m.sessionId, B.lapse_reason(m))
     end
   end
   local lock = c.lock
@@ -909,7 +917,8 @@ function B.finish(result, refusal, sweeping)
   local events = '[' .. table.concat(B.events, ',') .. ']'
   if #B.events > 0 then
     B.doc.seq = B.doc.seq + 1
-    redis.call('PUBLISH', KEYS[4], '{"seq":' .. B.n(B.doc.seq) .. ',"events":' .. events .. '}')
+    redis.call('PUBLISH', KEYS[4], '{"seq":' .. B.n(B.doc.seq) .. ',"node":' .. q(B.P.node or '') .. ',"events":'
+      .. events .. '}')
   end
   local nextAt = B.next_deadline()
   if #B.doc.children > 0 then

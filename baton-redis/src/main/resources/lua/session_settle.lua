@@ -10,7 +10,8 @@ ARGV[1..2] time: see lib.lua
 ARGV[3] graces JSON {default: us, types: {type: us}}
 ARGV[4] node set prefix p:{sessions}:node:
 ARGV[5] session id
-Result: {ended, dropped, userId} (userId when ended).
+Result: {ended, dropped, userId, lapsed} (userId when ended; lapsed when the session's node died,
+so that its memberships leave, and it ends, with reason 'expired').
 ]]
 B.clock()
 local raw = redis.call('GET', KEYS[1])
@@ -25,10 +26,11 @@ if s.connected then
 end
 local graces = cjson.decode(ARGV[3])
 local dropped = B.settle_session(s, graces)
+local lapsed = s.lapsed == true
 if #s.memberships == 0 and B.now - s.awaySince >= graces.default then
   B.end_session(s, KEYS[1], KEYS[2], KEYS[3], ARGV[4])
-  return B.reply(B.obj('ended', true, 'dropped', dropped, 'userId', s.userId))
+  return B.reply(B.obj('ended', true, 'dropped', dropped, 'userId', s.userId, 'lapsed', lapsed))
 end
 redis.call('ZADD', KEYS[3], B.n(B.session_due(s, graces)), s.id)
 redis.call('SET', KEYS[1], B.json(s))
-return B.reply(B.obj('ended', false, 'dropped', dropped))
+return B.reply(B.obj('ended', false, 'dropped', dropped, 'lapsed', lapsed))

@@ -13,6 +13,8 @@ ARGV[8]  'away' or 'online'
 ARGV[9]  away-since (us) when going away
 ARGV[10] the session's generation after the change
 ARGV[11] '1' to return the views of those children
+ARGV[12] '1' when going away because the session's node died: when the grace ends the member
+         leaves with reason 'expired' instead of 'disconnected'
 Result: {views: [view]} (only with ARGV[11] = '1').
 ]]
 B.open()
@@ -28,7 +30,12 @@ for _, name in ipairs(children) do
     m.gen = gen
     B.put_member(c, m)
     if m.status ~= status then
-      if status == 'away' then m.awaySince = tonumber(ARGV[9]) end
+      if status == 'away' then
+        m.awaySince = tonumber(ARGV[9])
+        if ARGV[12] == '1' then m.lapsed = true end
+      else
+        m.lapsed = nil
+      end
       B.set_member(c, sessionId, nil, status)
       if c.lock and c.lock.sessionId == sessionId then B.publish_lock(c) end
       if status == 'online' and B.position(c, sessionId) > 0 then B.due = true end
@@ -39,7 +46,7 @@ if status == 'away' then
   for _, name in ipairs(children) do
     local c = B.find(name)
     local m = c and B.member(c, sessionId)
-    if m and B.grace_over(m) then B.remove_membership(c, sessionId, 'disconnected') end
+    if m and B.grace_over(m) then B.remove_membership(c, sessionId, B.lapse_reason(m)) end
   end
 end
 local views = {}

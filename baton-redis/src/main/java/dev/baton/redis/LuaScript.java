@@ -41,7 +41,11 @@ enum LuaScript {
   LOCKS("locks"),
   STATUS("status"),
   SWEEP("sweep"),
-  DUE("due");
+  DUE("due"),
+  SNAPSHOT("snapshot"),
+  NODE_BEAT("node_beat"),
+  NODE_DOWN("node_down"),
+  NODE_RECONCILE("node_reconcile");
 
   private final String file;
   private final String source;

@@ -41,15 +41,18 @@ import java.util.Map;
  * ...}} with the protocol's event name as {@code type}; absent fields are null; an empty list may
  * come as {@code []} or {@code {}} (cjson cannot tell them apart).
  *
- * <p>A published message on a document channel is {@code {"seq": n, "events": [...]}}, on a node
- * channel {@code {"events": [...]}}; see {@link #decodeBatch}.
+ * <p>A published message on a document channel is {@code {"seq": n, "node": id, "events": [...]}},
+ * on a node channel {@code {"events": [...]}}; see {@link #decodeBatch}.
  *
  * <p>Stateless and thread-safe.
  */
 public final class RedisEventCodec {
 
-  /** The events of one script run, with the document's sequence number (0 when it has none). */
-  public record Batch(long seq, List<Event> events) {
+  /**
+   * The events of one script run, with the document's sequence number (0 when it has none) and the
+   * id of the node that ran the script ({@code ""} when the message names none: a node channel).
+   */
+  public record Batch(long seq, String origin, List<Event> events) {
 
     public Batch {
       events = List.copyOf(events);
@@ -71,7 +74,7 @@ public final class RedisEventCodec {
   public Batch decodeBatch(String payload) {
     try {
       JsonNode node = json.readTree(payload);
-      return new Batch(node.path("seq").asLong(0), decodeEvents(node.get("events")));
+      return new Batch(node.path("seq").asLong(0), node.path("node").asText(""), decodeEvents(node.get("events")));
     } catch (JsonProcessingException | RuntimeException e) {
       throw new IllegalArgumentException("not a Baton event message: " + e.getMessage(), e);
     }

@@ -127,6 +127,19 @@ public final class RedisKeys {
     return prefix + ":{sessions}:node:";
   }
 
+  /** {@code p:{sessions}:nodes}: node id by its last heartbeat (microseconds). */
+  public String nodes() {
+    return prefix + ":{sessions}:nodes";
+  }
+
+  /**
+   * {@code p:{sessions}:down:<nodeId>}: set (for a day) when another node declared {@code nodeId}
+   * dead, so that the node, if it was only cut off, learns it at its next heartbeat.
+   */
+  public String nodeDown(String nodeId) {
+    return prefix + ":{sessions}:down:" + nodeId;
+  }
+
   /** {@code p:node:<nodeId>}: the channel of events for one node (a session attached elsewhere). */
   public String nodeChannel(String nodeId) {
     return nodeChannelPrefix() + nodeId;

@@ -79,20 +79,36 @@ public final class RedisStore implements Store {
   /** The most due documents (or away sessions) one {@link #sweep} takes on; the rest wait for the next. */
   static final int SWEEP_BATCH = 1000;
 
+  /** The node timeout of the short constructor (the server's default of {@code redis.nodeTimeout}). */
+  public static final Duration DEFAULT_NODE_TIMEOUT = Duration.ofSeconds(5);
+
+  /**
+   * How long a session must have been attached before {@link #reconcile} counts it as lost when this
+   * node has no connection for it (a session opened just now may not have been handed to the node's
+   * hub yet).
+   */
+  static final Duration RECONCILE_MIN_AGE = Duration.ofSeconds(30);
+
   private final RedisLink link;
   private final RedisKeys keys;
   private final Policies policies;
-  private final EventSink sink;
+  private final BatchSink sink;
   private final RedisTime time;
   private final String nodeId;
+  private final Duration nodeTimeout;
+  private final NodeListener nodeListener;
   private final ObjectMapper json = new ObjectMapper();
   private final RedisEventCodec codec = new RedisEventCodec(json);
   private final Map<String, String> policyJsonByType = new HashMap<>();
   private final String defaultPolicyJson;
   private final String gracesJson;
   private volatile StoreStats stats = new StoreStats(0, 0);
+  private volatile boolean reachable;
 
   /**
+   * A store whose events go straight to {@code sink} (one node, or tests), with the default node
+   * timeout and nobody told about node liveness.
+   *
    * @param link the way to Redis; its reply order is the event order
    * @param keys key names with the configured prefix
    * @param policies TTLs, graces and limits by resource type
@@ -103,19 +119,38 @@ public final class RedisStore implements Store {
    */
   public RedisStore(
       RedisLink link, RedisKeys keys, Policies policies, EventSink sink, RedisTime time, String nodeId) {
+    this(link, keys, policies, BatchSink.of(sink), time, nodeId, DEFAULT_NODE_TIMEOUT, NodeListener.NONE);
+  }
+
+  /**
+   * The store of one node among several.
+   *
+   * @param sink receives the events of every script this node runs, with document and sequence
+   *     number (a {@link RedisEventRelay}), on the link's thread
+   * @param nodeTimeout a node whose heartbeat ({@link #sweep}) is older than this is declared dead
+   * @param nodeListener told about node liveness
+   * @throws IllegalArgumentException if {@code nodeId} is blank or {@code nodeTimeout} not positive
+   */
+  public RedisStore(RedisLink link, RedisKeys keys, Policies policies, BatchSink sink, RedisTime time,
+      String nodeId, Duration nodeTimeout, NodeListener nodeListener) {
     this.link = Objects.requireNonNull(link, "link");
     this.keys = Objects.requireNonNull(keys, "keys");
     this.policies = Objects.requireNonNull(policies, "policies");
     this.sink = Objects.requireNonNull(sink, "sink");
     this.time = Objects.requireNonNull(time, "time");
     this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
+    this.nodeTimeout = Objects.requireNonNull(nodeTimeout, "nodeTimeout");
+    this.nodeListener = Objects.requireNonNull(nodeListener, "nodeListener");
     if (nodeId.isBlank()) {
       throw new IllegalArgumentException("nodeId must not be blank");
     }
-    this.defaultPolicyJson = write(policyArgument(policies.defaultPolicy()));
+    if (nodeTimeout.isNegative() || nodeTimeout.isZero()) {
+      throw new IllegalArgumentException("nodeTimeout " + nodeTimeout + " must be positive");
+    }
+    this.defaultPolicyJson = write(policyArgument(policies.defaultPolicy(), nodeId));
     Map<String, Long> graceByType = new LinkedHashMap<>();
     for (Map.Entry<String, Policy> e : policies.types().entrySet()) {
-      policyJsonByType.put(e.getKey(), write(policyArgument(e.getValue())));
+      policyJsonByType.put(e.getKey(), write(policyArgument(e.getValue(), nodeId)));
       graceByType.put(e.getKey(), micros(e.getValue().disconnectGrace()));
     }
     Map<String, Object> graces = new LinkedHashMap<>();
@@ -137,7 +172,7 @@ public final class RedisStore implements Store {
     return stage(() -> {
       String fresh = ResumeTokens.newToken();
       return call(LuaScript.SESSION_RESUME,
-          List.of(keys.resumeIndex(), keys.away(), keys.nodeSessions(nodeId)),
+          List.of(keys.resumeIndex(), keys.away(), keys.nodeSessions(nodeId), keys.nodes()),
           args(ResumeTokens.hash(resumeToken), ResumeTokens.hash(fresh), principal.userId(), connectionId,
               nodeId, gracesJson, keys.sessionPrefix(), keys.nodeSessionsPrefix(), keys.nodeChannelPrefix()))
           .compose(reply -> {
@@ -145,18 +180,20 @@ public final class RedisStore implements Store {
             String sessionId = RedisEventCodec.text(r, "sessionId");
             List<ResourceId> dropped = RedisEventCodec.resources(r.get("dropped"));
             boolean found = r.path("found").asBoolean();
+            boolean expired = r.path("lapsed").asBoolean();
             Future<Void> lapsed = (sessionId == null || dropped.isEmpty()
                 ? Future.<Void>succeededFuture()
-                : removeMemberships(sessionId, dropped, "disconnected"))
-                .map(v -> ended(!found && sessionId != null, sessionId, principal.userId(),
-                    LeaveReason.DISCONNECTED));
+                : removeMemberships(sessionId, dropped, expired ? "expired" : "disconnected"))
+                .compose(v -> ended(!found && sessionId != null, sessionId, principal.userId(),
+                    expired ? LeaveReason.EXPIRED : LeaveReason.DISCONNECTED))
+                // after the lapsed memberships, as the memory store
+                .compose(v -> handOn(null, 0, reply.events()));
             Future<SessionGrant> grant = lapsed.compose(v -> {
-              publish(reply.events()); // after the lapsed memberships, as the memory store
               if (!found) {
                 return openNew(principal, connectionId);
               }
               List<ResourceId> memberships = RedisEventCodec.resources(r.get("memberships"));
-              return status(sessionId, memberships, "online", 0, r.get("gen").asLong(), true)
+              return status(sessionId, memberships, "online", 0, r.get("gen").asLong(), true, false)
                   .map(views -> new SessionGrant(sessionId, fresh, true, views));
             });
             // The token is spent and the caller will never learn the new one: let the session go away
@@ -175,7 +212,7 @@ public final class RedisStore implements Store {
             return Future.succeededFuture();
           }
           return status(sessionId, RedisEventCodec.resources(r.get("memberships")), "away",
-              r.get("awaySince").asLong(), r.get("gen").asLong(), false).mapEmpty();
+              r.get("awaySince").asLong(), r.get("gen").asLong(), false, false).mapEmpty();
         }));
   }
 
@@ -184,7 +221,7 @@ public final class RedisStore implements Store {
     return stage(() -> run(LuaScript.SESSION_END,
         List.of(keys.session(sessionId), keys.resumeIndex(), keys.away()), args(keys.nodeSessionsPrefix()))
         .compose(r -> removeMemberships(sessionId, RedisEventCodec.resources(r.get("memberships")), "bye")
-            .map(v -> ended(r.path("found").asBoolean(), sessionId, RedisEventCodec.text(r, "userId"),
+            .compose(v -> ended(r.path("found").asBoolean(), sessionId, RedisEventCodec.text(r, "userId"),
                 LeaveReason.BYE))));
   }
 
@@ -239,7 +276,8 @@ public final class RedisStore implements Store {
       if (now != gen) {
         boolean connected = s.path("connected").asBoolean();
         return doc(LuaScript.STATUS, resource.document(), sessionId, child, connected ? "online" : "away",
-            Long.toString(s.path("awaySince").asLong()), Long.toString(now), "0").mapEmpty();
+            Long.toString(s.path("awaySince").asLong()), Long.toString(now), "0",
+            flag(s.path("lapsed").asBoolean())).mapEmpty();
       }
       return Future.succeededFuture();
     });
@@ -412,17 +450,21 @@ public final class RedisStore implements Store {
    */
   @Override
   public CompletionStage<Void> sweep() {
-    return stage(() -> due(keys.away())
+    return stage(() -> beat()
+        .compose(v -> due(keys.away()))
         .compose(sessionIds -> {
           List<Future<Void>> visits = new ArrayList<>();
           for (String sessionId : sessionIds) {
             visits.add(run(LuaScript.SESSION_SETTLE,
                 List.of(keys.session(sessionId), keys.resumeIndex(), keys.away()),
                 args(gracesJson, keys.nodeSessionsPrefix(), sessionId))
-                .compose(r -> removeMemberships(sessionId, RedisEventCodec.resources(r.get("dropped")),
-                    "disconnected")
-                    .map(x -> ended(r.path("ended").asBoolean(), sessionId, RedisEventCodec.text(r, "userId"),
-                        LeaveReason.DISCONNECTED))));
+                .compose(r -> {
+                  boolean expired = r.path("lapsed").asBoolean();
+                  return removeMemberships(sessionId, RedisEventCodec.resources(r.get("dropped")),
+                      expired ? "expired" : "disconnected")
+                      .compose(x -> ended(r.path("ended").asBoolean(), sessionId, RedisEventCodec.text(r, "userId"),
+                          expired ? LeaveReason.EXPIRED : LeaveReason.DISCONNECTED));
+                }));
           }
           return Future.all(visits);
         })
@@ -434,7 +476,129 @@ public final class RedisStore implements Store {
           }
           return Future.all(visits);
         })
-        .compose(v -> refreshStats()));
+        .compose(v -> refreshStats())
+        .onComplete(ar -> reachable = ar.succeeded() || !unavailable(ar.cause())));
+  }
+
+  /**
+   * Whether Redis answered the last {@link #sweep} (which runs every sweep interval): false before
+   * the first one and while Redis is unreachable, busy, loading or read-only. For readiness.
+   */
+  public boolean reachable() {
+    return reachable;
+  }
+
+  /**
+   * This node is stopping: every session still attached to it goes away now (its grace starts, as
+   * after a disconnect) and the node leaves the heartbeat set, so that nobody has to wait for the
+   * node timeout to find out. Call after the connections were closed.
+   */
+  public CompletionStage<Void> deregister() {
+    return stage(() -> nodeDown(nodeId, "disconnected", "").mapEmpty());
+  }
+
+  // ---------------------------------------------------------------- nodes
+
+  /**
+   * Heartbeat: records this node's beat, tells the listener if another node declared this one dead,
+   * and sets the sessions of every node found dead away (grace running, ending with reason {@code
+   * expired}).
+   */
+  private Future<Void> beat() {
+    return run(LuaScript.NODE_BEAT, List.of(keys.nodes(), keys.nodeDown(nodeId)),
+        args(nodeId, Long.toString(micros(nodeTimeout))))
+        .compose(r -> {
+          if (r.path("revived").asBoolean()) {
+            nodeListener.declaredDead();
+          }
+          String limit = RedisEventCodec.absent(r.get("limit")) ? "" : r.get("limit").asText();
+          List<Future<Void>> downs = new ArrayList<>();
+          for (JsonNode dead : RedisEventCodec.list(r.get("dead"))) {
+            String id = dead.asText();
+            downs.add(nodeDown(id, "expired", limit).map(n -> {
+              if (n >= 0) {
+                nodeListener.declaredDead(id, n);
+              }
+              return null;
+            }));
+          }
+          return Future.all(downs).mapEmpty();
+        });
+  }
+
+  /**
+   * Sets the attached sessions of node {@code id} away; the number of sessions it had, or -1 when it
+   * beat again after {@code limit} (it is alive).
+   */
+  private Future<Integer> nodeDown(String id, String reason, String limit) {
+    return run(LuaScript.NODE_DOWN, List.of(keys.nodes(), keys.nodeSessions(id), keys.away(), keys.nodeDown(id)),
+        args(id, gracesJson, keys.sessionPrefix(), reason, limit))
+        .compose(r -> {
+          if (!r.path("down").asBoolean()) {
+            return Future.succeededFuture(-1);
+          }
+          List<JsonNode> sessions = RedisEventCodec.list(r.get("sessions"));
+          return away(sessions, "expired".equals(reason)).map(sessions.size());
+        });
+  }
+
+  /** The per-document half of setting sessions away (status.lua), for sessions set away in bulk. */
+  private Future<Void> away(List<JsonNode> sessions, boolean lapse) {
+    List<Future<List<ResourceState>>> calls = new ArrayList<>();
+    for (JsonNode s : sessions) {
+      calls.add(status(RedisEventCodec.text(s, "sessionId"), RedisEventCodec.resources(s.get("memberships")),
+          "away", s.get("awaySince").asLong(), s.get("gen").asLong(), false, lapse));
+    }
+    return Future.all(calls).mapEmpty();
+  }
+
+  /**
+   * Brings Redis's record of this node's sessions in line with {@code attached} (session id to
+   * connection id, the sessions this node has a connection for): a session Redis still shows
+   * attached here, for longer than {@link #RECONCILE_MIN_AGE}, that has no connection here goes away
+   * (a disconnect that never reached Redis); the sessions of {@code attached} that Redis shows ended
+   * or attached to another connection are returned, for the node to close. Call on the link's thread.
+   */
+  Future<List<String>> reconcile(Map<String, String> attached) {
+    return run(LuaScript.NODE_RECONCILE, List.of(keys.nodeSessions(nodeId), keys.away()),
+        args(nodeId, write(attached), Long.toString(micros(RECONCILE_MIN_AGE)), gracesJson, keys.sessionPrefix()))
+        .compose(r -> away(RedisEventCodec.list(r.get("away")), false).map(v -> {
+          List<String> foreign = new ArrayList<>();
+          for (JsonNode id : RedisEventCodec.list(r.get("foreign"))) {
+            foreign.add(id.asText());
+          }
+          return foreign;
+        }));
+  }
+
+  /** Whether Redis shows {@code sessionId} attached to {@code connectionId} of this node. Call on the link's thread. */
+  Future<Boolean> attachedHere(String sessionId, String connectionId) {
+    return get(keys.session(sessionId)).map(s -> s != null && nodeId.equals(RedisEventCodec.text(s, "node"))
+        && connectionId.equals(RedisEventCodec.text(s, "conn")));
+  }
+
+  /** Children of a document as a service sees them, and the document's event sequence number. */
+  record Snapshot(long seq, List<ResourceState> views) {}
+
+  /**
+   * Reads {@code children} of {@code documentId} and the document's sequence number without settling
+   * anything (no event, no write): what a node pushes to its members when it resynchronizes. Call
+   * on the link's thread.
+   */
+  Future<Snapshot> snapshot(String documentId, List<String> children) {
+    return call(LuaScript.SNAPSHOT, documentKeys(documentId), documentArgs(documentId, write(children)))
+        .map(reply -> {
+          List<ResourceState> views = new ArrayList<>();
+          for (JsonNode v : RedisEventCodec.list(reply.result().get("views"))) {
+            views.add(codec.view(v, null));
+          }
+          return new Snapshot(reply.seq(), views);
+        });
+  }
+
+  /** This node's id. */
+  public String nodeId() {
+    return nodeId;
   }
 
   /**
@@ -452,17 +616,17 @@ public final class RedisStore implements Store {
     String sessionId = ResumeTokens.newSessionId();
     String token = ResumeTokens.newToken();
     return run(LuaScript.SESSION_OPEN,
-        List.of(keys.session(sessionId), keys.resumeIndex(), keys.nodeSessions(nodeId)),
+        List.of(keys.session(sessionId), keys.resumeIndex(), keys.nodeSessions(nodeId), keys.nodes()),
         args(sessionId, principal.userId(), principal.name(), ResumeTokens.hash(token), connectionId, nodeId))
         .map(r -> new SessionGrant(sessionId, token, false, List.of()));
   }
 
   /** Announces the end of a session, after its memberships' events, when {@code ended}. */
-  private Void ended(boolean ended, String sessionId, String userId, LeaveReason reason) {
-    if (ended) {
-      sink.publish(new SessionEnded(sessionId, userId, reason));
+  private Future<Void> ended(boolean ended, String sessionId, String userId, LeaveReason reason) {
+    if (!ended) {
+      return Future.succeededFuture();
     }
-    return null;
+    return handOn(null, 0, List.of(new SessionEnded(sessionId, userId, reason)));
   }
 
   /** Removes the session's memberships of {@code resources}, one script per document. */
@@ -478,12 +642,12 @@ public final class RedisStore implements Store {
    * Sets the session's members of {@code memberships} away or online, one script per document, and
    * returns their views as the session sees them (in membership order) when {@code views}.
    */
-  private Future<List<ResourceState>> status(
-      String sessionId, List<ResourceId> memberships, String status, long awaySince, long gen, boolean views) {
+  private Future<List<ResourceState>> status(String sessionId, List<ResourceId> memberships, String status,
+      long awaySince, long gen, boolean views, boolean lapse) {
     List<Future<JsonNode>> calls = new ArrayList<>();
     for (Map.Entry<String, List<String>> d : byDocument(memberships).entrySet()) {
       calls.add(doc(LuaScript.STATUS, d.getKey(), sessionId, write(d.getValue()), status, Long.toString(awaySince),
-          Long.toString(gen), flag(views)));
+          Long.toString(gen), flag(views), flag(lapse)));
     }
     return Future.all(calls).map(all -> {
       Map<ResourceId, ResourceState> byResource = new HashMap<>();
@@ -533,29 +697,46 @@ public final class RedisStore implements Store {
 
   // ---------------------------------------------------------------- scripts
 
-  /** The reply of a script: its result, its refusal (or null) and the events it caused. */
-  private record Reply(JsonNode result, JsonNode error, List<Event> events) {}
+  /**
+   * The reply of a script: its result, its refusal (or null), the events it caused and, for a
+   * document script, the document's event sequence number after it.
+   */
+  private record Reply(JsonNode result, JsonNode error, List<Event> events, long seq) {}
 
   /** Runs a document script: KEYS and the common ARGV of lib.lua, then {@code opArgs}. */
   private Future<JsonNode> doc(LuaScript script, String documentId, String... opArgs) {
-    List<String> k = List.of(keys.document(documentId), keys.fence(documentId), keys.due(documentId),
+    return run(script, documentId, documentKeys(documentId), documentArgs(documentId, opArgs));
+  }
+
+  private List<String> documentKeys(String documentId) {
+    return List.of(keys.document(documentId), keys.fence(documentId), keys.due(documentId),
         keys.events(documentId), keys.locksHeld(documentId), keys.members(documentId));
+  }
+
+  private List<String> documentArgs(String documentId, String... opArgs) {
     String type = documentId.substring(0, documentId.indexOf(':'));
     List<String> a = new ArrayList<>(args(policyJsonByType.getOrDefault(type, defaultPolicyJson), documentId,
         keys.userLocksPrefix()));
     a.addAll(List.of(opArgs));
-    return run(script, k, a);
+    return a;
   }
 
-  /** Runs a script, hands its events to the sink, and fails with its refusal if it refused. */
+  /** Runs a session script (see {@link #run(LuaScript, String, List, List)}). */
   private Future<JsonNode> run(LuaScript script, List<String> k, List<String> a) {
-    return call(script, k, a).compose(reply -> {
-      publish(reply.events());
+    return run(script, null, k, a);
+  }
+
+  /**
+   * Runs a script, hands its events to the sink (and waits until the sink has handed them on), and
+   * fails with its refusal if it refused.
+   */
+  private Future<JsonNode> run(LuaScript script, String documentId, List<String> k, List<String> a) {
+    return call(script, k, a).compose(reply -> handOn(documentId, reply.seq(), reply.events()).transform(x -> {
       if (reply.error() != null) {
         return Future.failedFuture(refusal(reply.error()));
       }
       return Future.succeededFuture(reply.result());
-    });
+    }));
   }
 
   /** Runs a script and decodes its reply, without handing on its events. */
@@ -565,7 +746,7 @@ public final class RedisStore implements Store {
         JsonNode reply = json.readTree(response.toString());
         JsonNode error = reply.get("error");
         return Future.succeededFuture(new Reply(reply.get("result"), RedisEventCodec.absent(error) ? null : error,
-            codec.decodeEvents(reply.get("events"))));
+            codec.decodeEvents(reply.get("events")), reply.path("seq").asLong(0)));
       } catch (JsonProcessingException | RuntimeException e) {
         return Future.failedFuture(new BatonException(ErrorCode.INTERNAL,
             "unreadable reply of " + script.file() + ": " + e.getMessage()));
@@ -608,10 +789,16 @@ public final class RedisStore implements Store {
     });
   }
 
-  private void publish(List<Event> events) {
-    for (Event e : events) {
-      sink.publish(e);
+  /** Hands a script's events to the sink; completes when the sink has handed them on. */
+  private Future<Void> handOn(String documentId, long seq, List<Event> events) {
+    if (events.isEmpty()) {
+      return Future.succeededFuture();
     }
+    return sink.accept(documentId, seq, events);
+  }
+
+  private static boolean unavailable(Throwable t) {
+    return t instanceof BatonException e && e.code() == ErrorCode.UNAVAILABLE;
   }
 
   private static BatonException refusal(JsonNode error) {
@@ -712,7 +899,8 @@ public final class RedisStore implements Store {
     return d.toNanos() / 1000L;
   }
 
-  private static Map<String, Object> policyArgument(Policy p) {
+  /** The policy argument of document scripts (ARGV[3]), with the node id they name in published messages. */
+  private static Map<String, Object> policyArgument(Policy p, String nodeId) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("ttl", micros(p.lockTtl()));
     m.put("grace", micros(p.disconnectGrace()));
@@ -724,6 +912,7 @@ public final class RedisStore implements Store {
     m.put("allowDecline", p.takeover().allowDecline());
     m.put("requestInterval", micros(REQUEST_INTERVAL));
     m.put("idleRecord", micros(IDLE_RECORD_TTL));
+    m.put("node", nodeId);
     return m;
   }
 

@@ -10,6 +10,11 @@
  *       reach Redis, in order, over one pipelined connection that reconnects by itself.
  *   <li>{@link dev.baton.redis.RedisTime}: Redis {@code TIME} in production, an injected clock in tests.
  *   <li>{@link dev.baton.redis.RedisEventCodec}: the scripts' events (JSON) as the core's records.
+ *   <li>{@link dev.baton.redis.RedisEventRelay}: several nodes: merges this node's events with the other
+ *       nodes' (pub/sub), document by document in commit order, resynchronizes clients after a gap, and
+ *       closes local connections of sessions resumed elsewhere; {@link dev.baton.redis.BatchSink} is how
+ *       the store hands it each script's events with their sequence number.
+ *   <li>{@link dev.baton.redis.NodeListener}: what the store's heartbeat finds out about node liveness.
  * </ul>
  *
  * <p>Layout, time, events and failure handling: docs/redis-design.md.

@@ -46,6 +46,8 @@ public final class AuditingSink implements EventSink {
   private final AuditTrail trail;
   private final Map<ResourceId, Held> held = new HashMap<>();
   private final Map<String, String> userOfSession = new HashMap<>();
+  /** False while {@link #observe} runs: the bookkeeping follows the event, no record is written. */
+  private boolean recording = true;
 
   /**
    * @param delegate receives every event after it has been recorded (the hub)
@@ -67,6 +69,27 @@ public final class AuditingSink implements EventSink {
       // must not see an exception in the middle of a transition, and the hub must get the event.
     }
     delegate.publish(event);
+  }
+
+  /**
+   * An event another node committed, or a lock state read to resynchronize (several nodes on the
+   * Redis store): that node records it, so this sink writes nothing and hands nothing on (the caller
+   * routes it), but it keeps its bookkeeping in step, so that a grant made on another node and
+   * released here is still recorded as the release of that grant.
+   */
+  public void observe(Event event) {
+    try {
+      synchronized (this) {
+        recording = false;
+        try {
+          audit(event);
+        } finally {
+          recording = true;
+        }
+      }
+    } catch (RuntimeException e) {
+      // as in publish: never an exception in the middle of a transition
+    }
   }
 
   private void audit(Event event) {
@@ -137,6 +160,9 @@ public final class AuditingSink implements EventSink {
 
   private void record(AuditEvent event, ResourceId resource, String userId, String sessionId, Long token,
       String actor, String reason) {
+    if (!recording) {
+      return;
+    }
     trail.record(new AuditRecord(event, resource, userId, sessionId, token, actor, reason));
   }
 

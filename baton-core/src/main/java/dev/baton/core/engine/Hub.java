@@ -2,14 +2,22 @@ package dev.baton.core.engine;
 
 import dev.baton.core.event.Event;
 import dev.baton.core.event.EventSink;
+import dev.baton.core.event.LockStateChanged;
 import dev.baton.core.event.PresenceJoined;
 import dev.baton.core.event.PresenceLeft;
+import dev.baton.core.event.PresenceSnapshot;
 import dev.baton.core.event.ResourceEvent;
 import dev.baton.core.event.SessionAttached;
 import dev.baton.core.event.SessionEnded;
 import dev.baton.core.event.SessionEvent;
+import dev.baton.core.model.Member;
+import dev.baton.core.model.ResourceState;
 import dev.baton.core.resource.ResourceId;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -20,15 +28,50 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code presence.left}), so it cannot drift from the store's order. {@code SessionEnded} is routed
  * nowhere (it is for the audit trail).
  *
+ * <p>Several nodes (the Redis store): a {@link Listener} learns when a document gets its first member
+ * on this node and when it loses its last one, so that the node listens to that document's events
+ * from other nodes only while it needs them; {@link #resync} pushes a fresh state to this node's
+ * members of a resource after the node missed some of those events.
+ *
  * <p>Thread-safe. {@link #publish} is called by the store in commit order and only calls {@link
  * Subscriber#deliver}, which enqueues.
  */
 public final class Hub implements EventSink {
 
+  /**
+   * Told when the set of this node's members of a document changes between empty and non-empty. It
+   * is called after the change, on the thread that made it (the store's, or a closing connection's),
+   * possibly out of order with another thread's call: it should only note the document and ask
+   * {@link #localResources} on its own thread what the state now is. It must not block.
+   */
+  @FunctionalInterface
+  public interface Listener {
+
+    /** Nobody is told anything. */
+    Listener NONE = documentId -> {};
+
+    /** The document {@code type:id} got its first member on this node, or lost its last one. */
+    void localMembersChanged(String documentId);
+  }
+
+  private final Listener listener;
   private final Map<String, Subscriber> pending = new ConcurrentHashMap<>();
   private final Map<String, Subscriber> bySession = new ConcurrentHashMap<>();
   private final Map<String, Set<ResourceId>> resourcesBySession = new ConcurrentHashMap<>();
   private final Map<ResourceId, Set<String>> sessionsByResource = new ConcurrentHashMap<>();
+  /** Resources with a member on this node, by document; changed only under {@code indexLock}. */
+  private final Map<String, Set<ResourceId>> resourcesByDocument = new ConcurrentHashMap<>();
+  private final Object indexLock = new Object();
+
+  /** A hub for one node on its own (the memory store). */
+  public Hub() {
+    this(Listener.NONE);
+  }
+
+  /** @param listener told when a document gets its first local member or loses its last one */
+  public Hub(Listener listener) {
+    this.listener = Objects.requireNonNull(listener, "listener");
+  }
 
   /**
    * Registers a connection that is about to open or resume a session; the store's {@link
@@ -56,6 +99,25 @@ public final class Hub implements EventSink {
     return bySession.size();
   }
 
+  /** The sessions bound to a connection of this node: session id to connection id, a copy. */
+  public Map<String, String> attachedConnections() {
+    Map<String, String> out = new HashMap<>();
+    bySession.forEach((sessionId, s) -> out.put(sessionId, s.connectionId()));
+    return out;
+  }
+
+  /** The connection of this node that {@code sessionId} is bound to, or null. */
+  public String connectionOf(String sessionId) {
+    Subscriber s = bySession.get(sessionId);
+    return s == null ? null : s.connectionId();
+  }
+
+  /** The resources of document {@code type:id} that have a member on this node, a copy. */
+  public Set<ResourceId> localResources(String documentId) {
+    Set<ResourceId> rs = resourcesByDocument.get(documentId);
+    return rs == null ? Set.of() : Set.copyOf(rs);
+  }
+
   @Override
   public void publish(Event event) {
     if (event instanceof SessionAttached a) {
@@ -71,6 +133,38 @@ public final class Hub implements EventSink {
       }
     } else {
       route((ResourceEvent) event);
+    }
+  }
+
+  /**
+   * Pushes {@code state} (a service view: the token is filtered per recipient by the transport) to
+   * this node's members of its resource as a {@link PresenceSnapshot} followed by a {@link
+   * LockStateChanged}, and brings the index in line with it: a session of this node listed as a
+   * member is indexed, one no longer listed is told (it gets the snapshot without itself) and
+   * unindexed. For a node that missed events (SPEC guarantee 2.6: "or the member is told to resync").
+   */
+  public void resync(ResourceState state) {
+    ResourceId r = state.resource();
+    Set<String> members = new HashSet<>();
+    for (Member m : state.presence().members()) {
+      members.add(m.sessionId());
+      if (bySession.containsKey(m.sessionId())) {
+        index(m.sessionId(), r);
+      }
+    }
+    Set<String> local = sessionsByResource.get(r);
+    Set<String> recipients = local == null ? new LinkedHashSet<>() : new LinkedHashSet<>(local);
+    PresenceSnapshot presence = new PresenceSnapshot(r, state.presence());
+    LockStateChanged lock = new LockStateChanged(r, state.lock());
+    for (String sessionId : recipients) {
+      if (!members.contains(sessionId)) {
+        unindex(sessionId, r);
+      }
+      Subscriber s = bySession.get(sessionId);
+      if (s != null) {
+        s.deliver(presence);
+        s.deliver(lock);
+      }
     }
   }
 
@@ -107,23 +201,47 @@ public final class Hub implements EventSink {
   }
 
   private void index(String sessionId, ResourceId r) {
-    resourcesBySession.computeIfAbsent(sessionId, k -> ConcurrentHashMap.newKeySet()).add(r);
-    sessionsByResource.computeIfAbsent(r, k -> ConcurrentHashMap.newKeySet()).add(sessionId);
+    boolean firstOfDocument = false;
+    synchronized (indexLock) {
+      resourcesBySession.computeIfAbsent(sessionId, k -> ConcurrentHashMap.newKeySet()).add(r);
+      Set<String> sessions = sessionsByResource.computeIfAbsent(r, k -> ConcurrentHashMap.newKeySet());
+      if (sessions.add(sessionId) && sessions.size() == 1) {
+        Set<ResourceId> rs = resourcesByDocument.computeIfAbsent(r.document(), k -> ConcurrentHashMap.newKeySet());
+        firstOfDocument = rs.add(r) && rs.size() == 1;
+      }
+    }
+    if (firstOfDocument) {
+      listener.localMembersChanged(r.document());
+    }
   }
 
   private void unindex(String sessionId, ResourceId r) {
-    Set<ResourceId> rs = resourcesBySession.get(sessionId);
-    if (rs != null) {
-      rs.remove(r);
+    boolean lastOfDocument = false;
+    synchronized (indexLock) {
+      Set<ResourceId> rs = resourcesBySession.get(sessionId);
+      if (rs != null) {
+        rs.remove(r);
+      }
+      Set<String> sessions = sessionsByResource.get(r);
+      if (sessions != null && sessions.remove(sessionId) && sessions.isEmpty()) {
+        sessionsByResource.remove(r);
+        Set<ResourceId> ofDocument = resourcesByDocument.get(r.document());
+        if (ofDocument != null && ofDocument.remove(r) && ofDocument.isEmpty()) {
+          resourcesByDocument.remove(r.document());
+          lastOfDocument = true;
+        }
+      }
     }
-    sessionsByResource.computeIfPresent(r, (k, set) -> {
-      set.remove(sessionId);
-      return set.isEmpty() ? null : set;
-    });
+    if (lastOfDocument) {
+      listener.localMembersChanged(r.document());
+    }
   }
 
   private void unindex(String sessionId) {
-    Set<ResourceId> rs = resourcesBySession.remove(sessionId);
+    Set<ResourceId> rs;
+    synchronized (indexLock) {
+      rs = resourcesBySession.remove(sessionId);
+    }
     if (rs != null) {
       for (ResourceId r : rs) {
         unindex(sessionId, r);

@@ -4,7 +4,7 @@ import dev.baton.core.resource.ResourceId;
 
 /** An event for every member of {@link #resource()}. */
 public sealed interface ResourceEvent extends Event
-    permits PresenceJoined, PresenceLeft, PresenceChanged, LockStateChanged {
+    permits PresenceJoined, PresenceLeft, PresenceChanged, LockStateChanged, PresenceSnapshot {
 
   ResourceId resource();
 }

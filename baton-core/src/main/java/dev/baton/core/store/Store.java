@@ -30,8 +30,8 @@ import java.util.concurrent.CompletionStage;
  * the returned stage completes. Lock TTLs, grace periods and limits come from the {@code Policies} the
  * store was built with. Every session that ends (after {@code bye}, or when its disconnect grace ran
  * out) is announced exactly once by a {@code SessionEnded} with reason {@code BYE} or {@code
- * DISCONNECTED}, after the {@code PresenceLeft} of each of its memberships; the audit trail relies on
- * it.
+ * DISCONNECTED} ({@code EXPIRED} on the Redis store when the grace of a session whose node died ran
+ * out), after the {@code PresenceLeft} of each of its memberships; the audit trail relies on it.
  *
  * <p><b>Errors.</b> Refusals complete the stage exceptionally with a {@code BatonException} carrying
  * the protocol code; an unreachable store completes it with {@code UNAVAILABLE}. A refused operation

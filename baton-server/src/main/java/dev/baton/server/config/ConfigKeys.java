@@ -60,6 +60,7 @@ final class ConfigKeys {
     d.put("store.tokenFile", "data/fencing-counter");
     d.put("redis.uri", "redis://127.0.0.1:6379");
     d.put("redis.keyPrefix", "baton");
+    d.put("redis.nodeTimeout", "5s");
     d.put("auth.hmacSecret", null);
     d.put("auth.publicKey", null);
     d.put("auth.jwksUri", null);

@@ -1,8 +1,10 @@
 package dev.baton.server.config;
 
+import dev.baton.core.policy.Durations;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -21,6 +23,7 @@ final class ConfigLoader {
   static final String DEV_HOST = "127.0.0.1";
 
   private static final Pattern KEY_PREFIX = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
+  private static final Duration MAX_NODE_TIMEOUT = Duration.ofMinutes(10);
   private static final Set<String> REDIS_SCHEMES =
       Set.of("redis", "rediss", "redis-sentinel", "rediss-sentinel", "redis-socket");
 
@@ -54,10 +57,11 @@ final class ConfigLoader {
    *     still satisfy (a token key source outside dev mode, a loopback host in dev mode)
    */
   private BatonConfig build(RawConfig raw, boolean dev, boolean complete) {
+    StoreConfig store = store(raw);
     return new BatonConfig(
         server(raw, dev && complete),
-        store(raw),
-        redis(raw),
+        store,
+        redis(raw, store),
         AuthReader.read(raw, dev || !complete, random),
         audit(raw),
         PolicyReader.read(raw),
@@ -118,7 +122,7 @@ final class ConfigLoader {
             Long.MAX_VALUE));
   }
 
-  private static RedisConfig redis(RawConfig raw) {
+  private static RedisConfig redis(RawConfig raw, StoreConfig store) {
     String uri = Values.required("redis.uri", raw.text("redis.uri"));
     int colon = uri.indexOf("://");
     if (colon < 0 || !REDIS_SCHEMES.contains(uri.substring(0, colon))) {
@@ -133,7 +137,18 @@ final class ConfigLoader {
           "redis.keyPrefix " + prefix + " must match " + KEY_PREFIX.pattern()
               + " (no braces: they would break the {type:id} hash tag)");
     }
-    return new RedisConfig(uri, prefix);
+    Duration nodeTimeout = Values.positiveDuration("redis.nodeTimeout", raw.text("redis.nodeTimeout"));
+    Duration least = store.sweepInterval().multipliedBy(3);
+    if (nodeTimeout.compareTo(least) < 0) {
+      throw new ConfigException("redis.nodeTimeout " + Durations.format(nodeTimeout)
+          + " must be at least three times store.sweepInterval " + Durations.format(store.sweepInterval()) + " = "
+          + Durations.format(least) + " (a node beats once per sweep)");
+    }
+    if (nodeTimeout.compareTo(MAX_NODE_TIMEOUT) > 0) {
+      throw new ConfigException("redis.nodeTimeout " + Durations.format(nodeTimeout) + " must be at most "
+          + Durations.format(MAX_NODE_TIMEOUT) + " (the sessions of a dead node stay online that long)");
+    }
+    return new RedisConfig(uri, prefix, nodeTimeout);
   }
 
   private static Path path(String key, RawConfig raw) {

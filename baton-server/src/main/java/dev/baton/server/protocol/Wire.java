@@ -20,6 +20,7 @@ import dev.baton.core.event.LockStateChanged;
 import dev.baton.core.event.PresenceChanged;
 import dev.baton.core.event.PresenceJoined;
 import dev.baton.core.event.PresenceLeft;
+import dev.baton.core.event.PresenceSnapshot;
 import dev.baton.core.event.SessionAttached;
 import dev.baton.core.event.SessionEnded;
 import dev.baton.core.event.TakeoverDeclined;
@@ -118,6 +119,12 @@ public final class Wire {
       f.put("resource", e.resource());
       f.put("version", e.version());
       f.put("member", e.member());
+    } else if (event instanceof PresenceSnapshot e) {
+      // The same shape as the reply to presence.sync, pushed (no re) after a node resynchronized.
+      type = "presence";
+      f.put("resource", e.resource());
+      f.put("version", e.presence().version());
+      f.put("members", e.presence().members());
     } else if (event instanceof LockStateChanged e) {
       type = "lock.state";
       f.put("resource", e.resource());

@@ -29,7 +29,7 @@ class ConfigDefaultsTest {
     assertThat(c.store())
         .isEqualTo(
             new StoreConfig(StoreType.MEMORY, Duration.ofMillis(250), Path.of("data/fencing-counter")));
-    assertThat(c.redis()).isEqualTo(new RedisConfig("redis://127.0.0.1:6379", "baton"));
+    assertThat(c.redis()).isEqualTo(new RedisConfig("redis://127.0.0.1:6379", "baton", Duration.ofSeconds(5)));
     assertThat(c.audit())
         .isEqualTo(new AuditConfig(Path.of("data/audit.jsonl"), Duration.ofSeconds(1), 104_857_600L));
     AuthConfig a = c.auth();

@@ -47,6 +47,13 @@ class ConfigValidationTest {
         Arguments.of(
             "redis: {keyPrefix: 'a{b}'}",
             "redis.keyPrefix a{b} must match [A-Za-z0-9_.:-]{1,64} (no braces: they would break the {type:id} hash tag)"),
+        Arguments.of("redis: {nodeTimeout: 0s}", "redis.nodeTimeout 0s must be positive"),
+        Arguments.of(
+            "store: {sweepInterval: 1s}\nredis: {nodeTimeout: 2s}",
+            "redis.nodeTimeout 2s must be at least three times store.sweepInterval 1s = 3s (a node beats once per sweep)"),
+        Arguments.of(
+            "redis: {nodeTimeout: 11m}",
+            "redis.nodeTimeout 11m must be at most 10m (the sessions of a dead node stay online that long)"),
         Arguments.of("audit: {file: }", "audit.file is missing"),
         Arguments.of("audit: {fsyncInterval: 0s}", "audit.fsyncInterval 0s must be positive"),
         Arguments.of("audit: {fsyncInterval: -1s}", "audit.fsyncInterval -1s must be positive"),

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.baton.core.resource.ResourceId;
 import dev.baton.server.testing.TestClient;
+import dev.baton.server.testing.TestRedis;
 import dev.baton.server.testing.TestServer;
 import io.cucumber.java.After;
 import io.cucumber.java.Before;
@@ -46,8 +47,25 @@ public class ClinicalSteps {
   /** The instance of the running scenario, for the other step classes. */
   private static volatile ClinicalSteps current;
 
+  /**
+   * Set (per scenario) by {@code dev.baton.server.twonodes.TwoNodesHooks} when the scenarios run on two
+   * nodes sharing one Redis ({@code RunCucumberOnTwoNodesTest}): people alternate between the nodes, a
+   * second window and a reconnected tab go to the other node than the person's previous tab.
+   */
+  static volatile boolean twoNodes;
+
+  /** Switches the scenarios that start after this call to two nodes (true) or one (false). */
+  public static void useTwoNodes(boolean on) {
+    twoNodes = on;
+  }
+  private static TestRedis redis;
+
   private final TestServer.Builder builder = TestServer.builder();
   private TestServer server;
+  /** Node B in two-node mode, else null. */
+  private TestServer otherNode;
+  /** The node each person's (current) tab is connected to, in two-node mode. */
+  private final Map<String, TestServer> nodeOf = new HashMap<>();
   private final Map<String, TestClient> tabs = new HashMap<>();
   /** Second windows (another session of the same user), by person. */
   private final Map<String, TestClient> secondWindows = new HashMap<>();
@@ -83,11 +101,17 @@ public class ClinicalSteps {
       if (server != null) {
         try {
           server.assertTokensPrivate();
-          for (TestClient tab : server.clients()) {
+          if (otherNode != null) {
+            otherNode.assertTokensPrivate();
+          }
+          for (TestClient tab : allClients()) {
             assertPresenceWithoutGaps(tab);
           }
         } finally {
           server.close();
+          if (otherNode != null) {
+            otherNode.close();
+          }
         }
       }
     } finally {
@@ -126,6 +150,11 @@ public class ClinicalSteps {
           String resource = m.path("resource").asText();
           long version = m.path("version").asLong();
           Long before = known.get(resource);
+          if (before == null && twoNodes) {
+            // On the Redis store the events of a join arrive before its reply.
+            known.put(resource, version);
+            continue;
+          }
           assertThat(before).as("%s got %s before joining", tab.label(), m).isNotNull();
           assertThat(version).as("%s: presence version after %d, in %s", tab.label(), before, m)
               .isLessThanOrEqualTo(before + 1);
@@ -136,12 +165,58 @@ public class ClinicalSteps {
     }
   }
 
-  /** The scenario's server, started on first use with the policies given so far. */
+  /**
+   * The scenario's server, started on first use with the policies given so far; in two-node mode node
+   * A (node B is started with it, on the same Redis and key prefix).
+   */
   TestServer server() {
     if (server == null) {
-      server = builder.start();
+      if (twoNodes) {
+        builder.redis(redis().port(), TestRedis.newPrefix());
+        server = builder.start();
+        otherNode = builder.start();
+      } else {
+        server = builder.start();
+      }
     }
     return server;
+  }
+
+  /** The node {@code p}'s tab connects to: the only one, or (two nodes) A and B alternately by person. */
+  TestServer nodeFor(Person p) {
+    TestServer a = server();
+    if (otherNode == null) {
+      return a;
+    }
+    TestServer node = nodeOf.get(p.name());
+    if (node == null) {
+      node = nodeOf.size() % 2 == 0 ? a : otherNode;
+      nodeOf.put(p.name(), node);
+    }
+    return node;
+  }
+
+  /** The node other than {@code node} (itself with one node). */
+  TestServer other(TestServer node) {
+    return otherNode == null ? node : node == server ? otherNode : server;
+  }
+
+  /** Every client of every node. */
+  List<TestClient> allClients() {
+    List<TestClient> all = new ArrayList<>(server().clients());
+    if (otherNode != null) {
+      all.addAll(otherNode.clients());
+    }
+    return all;
+  }
+
+  private static synchronized TestRedis redis() {
+    if (redis == null) {
+      redis = TestRedis.start();
+      TestRedis r = redis;
+      Runtime.getRuntime().addShutdownHook(new Thread(r::close, "test-redis-stop"));
+    }
+    return redis;
   }
 
   // ---------------------------------------------------------------- the setting
@@ -235,7 +310,9 @@ public class ClinicalSteps {
   @When("{person}'s tab reconnects with its resume token")
   public void reconnects(Person p) {
     TestClient old = tabs.get(p.name());
-    TestClient tab = server().connect(p.name() + " (reconnected)");
+    TestServer node = other(nodeFor(p)); // two nodes: resume on the other one
+    nodeOf.put(p.name(), node);
+    TestClient tab = node.connect(p.name() + " (reconnected)");
     lastReply.put(p.name(), tab.hello(jwts.get(p.name()), old.resumeToken()));
     tabs.put(p.name(), tab);
   }
@@ -302,7 +379,7 @@ public class ClinicalSteps {
   public void neverSeesToken(Person viewer, Person holder) {
     List<Long> tokens = granted(holder);
     assertThat(tokens).as("%s's tokens", holder.name()).isNotEmpty();
-    for (TestClient tab : server().clients()) {
+    for (TestClient tab : allClients()) {
       if (tab.label().startsWith(viewer.name())) {
         assertThat(tab.seenTokens()).as("tokens in messages to %s", tab.label()).doesNotContainAnyElementsOf(tokens);
         for (JsonNode m : tab.messages()) {
@@ -474,7 +551,7 @@ public class ClinicalSteps {
   @Then("every message Dr. Smith and Nurse Jane received about the record names it {record}")
   public void everyMessageNames(String normalized) {
     int checked = 0;
-    for (TestClient tab : server().clients()) {
+    for (TestClient tab : allClients()) {
       for (JsonNode m : tab.messages()) {
         List<String> ids = new ArrayList<>();
         collect(m, "resource", ids);
@@ -492,7 +569,7 @@ public class ClinicalSteps {
   /** The person's tab, opened and greeted on first use. */
   TestClient tab(Person p) {
     return tabs.computeIfAbsent(p.name(), k -> {
-      TestClient tab = server().connect(p.name());
+      TestClient tab = nodeFor(p).connect(p.name());
       tab.hello(jwt(p));
       return tab;
     });
@@ -501,7 +578,7 @@ public class ClinicalSteps {
   /** The person's second window: another session of the same user, opened and greeted on first use. */
   TestClient secondWindow(Person p) {
     return secondWindows.computeIfAbsent(p.name(), k -> {
-      TestClient tab = server().connect(p.name() + "'s second window");
+      TestClient tab = other(nodeFor(p)).connect(p.name() + "'s second window");
       tab.hello(jwt(p));
       return tab;
     });
@@ -526,7 +603,7 @@ public class ClinicalSteps {
   }
 
   private String tabsBefore(Person p) {
-    for (TestClient c : server().clients()) {
+    for (TestClient c : allClients()) {
       if (c.label().equals(p.name())) {
         return c.resumeToken();
       }

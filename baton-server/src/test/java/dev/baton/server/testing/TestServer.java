@@ -46,6 +46,10 @@ import org.awaitility.Awaitility;
  * #builder()}, which also takes per-type policies ({@link Builder#policy}). Roles are the token's
  * business: {@link #token(String, String, String...)}.
  *
+ * <p>The memory store by default; {@link Builder#redis} puts the server on a Redis ({@link TestRedis})
+ * under a key prefix, and servers built with the same port and prefix are nodes of one deployment
+ * (node timeout 1 s). {@link #halt()} stops one like a crashed process.
+ *
  * <p>Thread-safe enough for tests: start and stop from one thread; clients may be opened from many.
  */
 public final class TestServer implements AutoCloseable {
@@ -303,6 +307,23 @@ public final class TestServer implements AutoCloseable {
     return stopped;
   }
 
+  /**
+   * Stops the server like a crashed process ({@link BatonServer#halt}): its Redis connections are cut
+   * first, nothing is drained; its clients see their connections drop.
+   */
+  public void halt() {
+    if (stopped == null) {
+      long start = System.nanoTime();
+      try {
+        server.halt(Duration.ofSeconds(15));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+      stopped = Duration.ofNanos(System.nanoTime() - start);
+    }
+  }
+
   /** Whether the port still accepts connections. */
   public boolean accepting() {
     try (Socket s = new Socket()) {
@@ -351,6 +372,9 @@ public final class TestServer implements AutoCloseable {
     private String pingTimeout = "10s";
     private String sweepInterval = "100ms";
     private boolean dev;
+    private Integer redisPort;
+    private String redisPrefix;
+    private String nodeTimeout = "1s";
     /** {@code policies.types}: type, then key path relative to the type (dots nest), then value. */
     private final Map<String, Map<String, String>> types = new LinkedHashMap<>();
 
@@ -380,6 +404,28 @@ public final class TestServer implements AutoCloseable {
     public Builder ping(String interval, String timeout) {
       this.pingInterval = interval;
       this.pingTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * The Redis store ({@code store.type: redis}) on {@code redis://127.0.0.1:<port>} under key prefix
+     * {@code prefix}: nodes built with the same port and prefix share their state.
+     */
+    public Builder redis(int port, String prefix) {
+      this.redisPort = port;
+      this.redisPrefix = prefix;
+      return this;
+    }
+
+    /** {@code redis.nodeTimeout} (default here 1 s; written only with {@link #redis}). */
+    public Builder nodeTimeout(String timeout) {
+      this.nodeTimeout = timeout;
+      return this;
+    }
+
+    /** {@code store.sweepInterval} (default here 100 ms). */
+    public Builder sweepInterval(String interval) {
+      this.sweepInterval = interval;
       return this;
     }
 
@@ -414,9 +460,13 @@ public final class TestServer implements AutoCloseable {
           "  pingInterval: " + pingInterval,
           "  pingTimeout: " + pingTimeout,
           "store:",
-          "  type: memory",
+          "  type: " + (redisPort == null ? "memory" : "redis"),
           "  sweepInterval: " + sweepInterval,
           "  tokenFile: '" + dir.resolve("fencing-counter") + "'",
+          "redis:",
+          "  uri: redis://127.0.0.1:" + (redisPort == null ? 6379 : redisPort),
+          "  keyPrefix: " + (redisPrefix == null ? "baton" : redisPrefix),
+          redisPort == null ? "" : "  nodeTimeout: " + nodeTimeout,
           "auth:",
           "  hmacSecret: '" + SECRET + "'",
           "audit:",

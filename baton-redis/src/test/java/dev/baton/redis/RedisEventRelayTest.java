@@ -1,0 +1,343 @@
+package dev.baton.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.baton.core.engine.Hub;
+import dev.baton.core.engine.Subscriber;
+import dev.baton.core.event.Event;
+import dev.baton.core.event.LockStateChanged;
+import dev.baton.core.event.PresenceJoined;
+import dev.baton.core.event.PresenceSnapshot;
+import dev.baton.core.identity.Access;
+import dev.baton.core.identity.AccessRules;
+import dev.baton.core.identity.Principal;
+import dev.baton.core.model.JoinMode;
+import dev.baton.core.model.Member;
+import dev.baton.core.policy.Policies;
+import dev.baton.core.policy.Policy;
+import dev.baton.core.resource.ResourceId;
+import dev.baton.core.store.AcquireResult;
+import dev.baton.core.store.EventRecorder;
+import dev.baton.core.store.Store;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.RedisOptions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import redis.embedded.RedisServer;
+
+/**
+ * {@link RedisEventRelay} on a real Redis, between two stores that share a key prefix: node B (a
+ * store whose events go through a relay into a hub with one member) and node X (a bare store, the
+ * "other node"). Each on its own Vert.x, as two processes would be.
+ */
+class RedisEventRelayTest {
+
+  static final ResourceId R = ResourceId.parse("report:r1:diagnosis");
+
+  private static RedisServer server;
+  private static int port;
+
+  private PausableProxy proxy;
+  private Vertx vertxB;
+  private Vertx vertxX;
+  private SingleConnectionLink linkB;
+  private SingleConnectionLink linkX;
+  private RedisEventRelay relay;
+  private RedisStore storeB;
+  private RedisStore storeX;
+  private final EventRecorder ownB = new EventRecorder();
+  private final EventRecorder eventsX = new EventRecorder();
+  private final Tab tab = new Tab("conn-b1");
+  private String sessionB;
+  private String sessionX;
+
+  @BeforeAll
+  static void startRedis() {
+    port = freePort();
+    server = RedisServer.builder().port(port).setting("bind 127.0.0.1").setting("save \"\"")
+        .setting("appendonly no").build();
+    server.start();
+  }
+
+  @AfterAll
+  static void stopRedis() {
+    server.stop();
+  }
+
+  @BeforeEach
+  void nodes() {
+    String prefix = "t" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    RedisKeys keys = new RedisKeys(prefix);
+    Policies policies = new Policies(Policy.DEFAULT, Map.of());
+    RedisOptions options = new RedisOptions().setConnectionString("redis://127.0.0.1:" + port);
+
+    vertxB = Vertx.vertx();
+    linkB = SingleConnectionLink.create(vertxB, options, Duration.ofSeconds(5));
+    Hub[] hub = new Hub[1];
+    RedisEventRelay[] relays = new RedisEventRelay[1];
+    hub[0] = new Hub(doc -> relays[0].localMembersChanged(doc));
+    EventRecorderSink own = new EventRecorderSink(ownB, hub[0]);
+    // Node B's pub/sub connection goes through a proxy that can hold its messages back.
+    proxy = new PausableProxy(port);
+    RedisOptions viaProxy = new RedisOptions().setConnectionString("redis://127.0.0.1:" + proxy.port());
+    relay = new RedisEventRelay(vertxB, viaProxy, linkB, keys, "node-b", hub[0], own, e -> {});
+    relays[0] = relay;
+    storeB = new RedisStore(linkB, keys, policies, relay, RedisTime.server(), "node-b", Duration.ofSeconds(5),
+        NodeListener.NONE);
+    relay.start(storeB);
+
+    vertxX = Vertx.vertx();
+    linkX = SingleConnectionLink.create(vertxX, options, Duration.ofSeconds(5));
+    storeX = new RedisStore(linkX, keys, policies, eventsX, RedisTime.server(), "node-x");
+
+    hub[0].expect(tab);
+    sessionB = await(storeB.openSession(principal("bob"), tab.connectionId())).sessionId();
+    await(storeB.join(sessionB, R, JoinMode.VIEW, true));
+    waitUntil(relay::connected);
+    sessionX = await(storeX.openSession(principal("xavier"), "conn-x1")).sessionId();
+    await(storeX.join(sessionX, R, JoinMode.VIEW, true));
+    tab.await(e -> e instanceof PresenceJoined j && j.member().userId().equals("xavier"));
+  }
+
+  @AfterEach
+  void close() throws Exception {
+    proxy.close();
+    relay.close();
+    linkB.close();
+    linkX.close();
+    vertxB.close().await(10, TimeUnit.SECONDS);
+    vertxX.close().await(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void underContentionEveryLockStateOfBothNodesArrivesOnceAndInCommitOrder() throws Exception {
+    int rounds = 150;
+    CountDownLatch go = new CountDownLatch(1);
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+      for (Store store : List.of(storeB, storeX)) {
+        String session = store == storeB ? sessionB : sessionX;
+        done.add(pool.submit(() -> {
+          go.await();
+          for (int i = 0; i < rounds; i++) {
+            try {
+              if (await(store.acquire(session, R, false, false)) instanceof AcquireResult.Granted) {
+                await(store.release(session, R));
+              }
+            } catch (CompletionException e) {
+              // LOCK_HELD: the other node has it
+            }
+          }
+          return null;
+        }));
+      }
+      go.countDown();
+      for (java.util.concurrent.Future<?> f : done) {
+        f.get(60, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    long expected = count(ownB.all(), LockStateChanged.class) + count(eventsX.all(), LockStateChanged.class);
+    waitUntil(() -> count(tab.events(), LockStateChanged.class) >= expected);
+    Thread.sleep(300); // a duplicate would come now
+
+    List<LockStateChanged> seen = new ArrayList<>();
+    for (Event e : tab.events()) {
+      if (e instanceof LockStateChanged l) {
+        seen.add(l);
+      }
+    }
+    assertThat((long) seen.size()).as("every lock.state of both nodes, each once").isEqualTo(expected);
+    long lastToken = 0;
+    for (LockStateChanged l : seen) {
+      if (l.lock().held()) {
+        assertThat(l.lock().token()).as("holders appear in commit (token) order").isGreaterThanOrEqualTo(lastToken);
+        lastToken = l.lock().token();
+      }
+    }
+    assertThat(lastToken).isPositive();
+  }
+
+  @Test
+  void eventsMissedWhileThePubSubConnectionWasDownAreMadeUpForByASnapshot() throws Exception {
+    CountDownLatch blocked = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    // Hold node B's thread so that it cannot reconnect while node X changes the resource.
+    linkB.execute(() -> {
+      blocked.countDown();
+      try {
+        release.await(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    blocked.await();
+    try (RawRedis raw = new RawRedis(port)) {
+      assertThat(raw.call("CLIENT", "KILL", "TYPE", "pubsub")).isEqualTo(1L);
+      AcquireResult granted = await(storeX.acquire(sessionX, R, false, false)); // published to nobody
+      assertThat(granted).isInstanceOf(AcquireResult.Granted.class);
+    } finally {
+      release.countDown();
+    }
+
+    PresenceSnapshot snapshot = (PresenceSnapshot) tab.await(e -> e instanceof PresenceSnapshot);
+    LockStateChanged fresh = (LockStateChanged) tab.await(e -> e instanceof LockStateChanged);
+    assertThat(snapshot.presence().members()).extracting(Member::userId).containsExactly("bob", "xavier");
+    assertThat(snapshot.presence().version()).isEqualTo(3); // xavier became the editor: the missed change
+    assertThat(fresh.lock().holder().userId()).isEqualTo("xavier");
+    assertThat(tab.events().indexOf(fresh)).as("the lock state follows the snapshot")
+        .isEqualTo(tab.events().indexOf(snapshot) + 1);
+
+    // And the channel works again: the next change arrives as an event.
+    await(storeX.release(sessionX, R));
+    tab.await(e -> e instanceof LockStateChanged l && !l.lock().held());
+  }
+
+  @Test
+  void aBatchThatArrivesAfterTheSnapshotThatCoveredItStillDeliversItsSessionEvents() {
+    assertThat(await(storeB.acquire(sessionB, R, false, false))).isInstanceOf(AcquireResult.Granted.class);
+    tab.await(e -> e instanceof LockStateChanged l && l.lock().held());
+
+    proxy.pause(); // node B's pub/sub messages wait in the proxy
+    try {
+      // Node X breaks the glass: its batch revokes bob's lock, and B does not see it yet.
+      assertThat(await(storeX.takeover(sessionX, R, "Cardiac arrest", true))).isInstanceOf(AcquireResult.Granted.class);
+      // Bob (on B) joins another tab of the document: his reply overtakes X's batch, B waits for the
+      // predecessor, gives up after GAP_WAIT_MS and resynchronizes from a snapshot that covers it.
+      await(storeB.join(sessionB, ResourceId.parse("report:r1:procedure"), JoinMode.VIEW, true));
+      tab.await(e -> e instanceof PresenceSnapshot p && p.resource().equals(R));
+      assertThat(tab.events()).noneMatch(e -> e instanceof dev.baton.core.event.LockRevoked);
+    } finally {
+      proxy.resume();
+    }
+
+    // X's batch arrives late: its lock state is stale, but bob must still learn his lock was revoked.
+    dev.baton.core.event.LockRevoked revoked =
+        (dev.baton.core.event.LockRevoked) tab.await(e -> e instanceof dev.baton.core.event.LockRevoked);
+    assertThat(revoked.sessionId()).isEqualTo(sessionB);
+    assertThat(revoked.reason()).isEqualTo("Cardiac arrest");
+    LockStateChanged last = null;
+    for (Event e : tab.events()) {
+      if (e instanceof LockStateChanged l && l.resource().equals(R)) {
+        last = l;
+      }
+    }
+    assertThat(last.lock().holder().userId()).as("no stale lock state after the snapshot").isEqualTo("xavier");
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  /** The hub's member of R on node B: records what it is handed. */
+  private static final class Tab implements Subscriber {
+    private final String connectionId;
+    private final List<Event> events = Collections.synchronizedList(new ArrayList<>());
+
+    Tab(String connectionId) {
+      this.connectionId = connectionId;
+    }
+
+    @Override
+    public String connectionId() {
+      return connectionId;
+    }
+
+    @Override
+    public void deliver(Event event) {
+      events.add(event);
+    }
+
+    List<Event> events() {
+      synchronized (events) {
+        return List.copyOf(events);
+      }
+    }
+
+    Event await(Predicate<Event> p) {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      while (System.nanoTime() < deadline) {
+        for (Event e : events()) {
+          if (p.test(e)) {
+            return e;
+          }
+        }
+        sleep(10);
+      }
+      throw new AssertionError("no matching event; got " + events());
+    }
+  }
+
+  /** Records this node's events, then hands them to the hub (as the auditing sink would). */
+  private record EventRecorderSink(EventRecorder recorder, Hub hub) implements dev.baton.core.event.EventSink {
+    @Override
+    public void publish(Event event) {
+      recorder.publish(event);
+      hub.publish(event);
+    }
+  }
+
+  private static long count(List<? extends Event> events, Class<?> type) {
+    return events.stream().filter(type::isInstance).count();
+  }
+
+  private static Principal principal(String userId) {
+    return new Principal(userId, "Dr. " + userId, Set.of(), AccessRules.uniform(Access.EDIT));
+  }
+
+  private static <T> T await(java.util.concurrent.CompletionStage<T> stage) {
+    try {
+      return stage.toCompletableFuture().get(10, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new CompletionException(e.getCause());
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void waitUntil(java.util.function.BooleanSupplier condition) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("condition not met within 10 s");
+      }
+      sleep(10);
+    }
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
