@@ -39,6 +39,7 @@ Feature: Taking a lock over
 
   Scenario: In an emergency a clinician breaks the glass and gets the lock at once
     Given Dr. Smith is editing operation-report:42:diagnosis
+    And Dr. Smith's tab sends a heartbeat every second from now on
     And Nurse Jane is viewing operation-report:42:diagnosis
     And Dr. Grey is viewing operation-report:42:diagnosis
     When Dr. Grey breaks the glass on operation-report:42:diagnosis because "Patient bleeding, the procedure note must change now"
@@ -52,6 +53,7 @@ Feature: Taking a lock over
 
   Scenario: A takeover needs the administrator role and a reason; breaking the glass needs the emergency role
     Given Dr. Smith is editing operation-report:42:diagnosis
+    And Dr. Smith's tab sends a heartbeat every second from now on
     And Nurse Jane is viewing operation-report:42:diagnosis
     And Dr. Adams is viewing operation-report:42:diagnosis
     When Nurse Jane takes over operation-report:42:diagnosis because "I have to finish the report"
@@ -69,6 +71,7 @@ Feature: Taking a lock over
 
   Scenario: The editor agrees and hands the lock over at once
     Given Dr. Smith is editing operation-report:42:diagnosis
+    And Dr. Smith's tab sends a heartbeat every second from now on
     And Dr. Adams is viewing operation-report:42:diagnosis
     When Dr. Adams takes over operation-report:42:diagnosis because "Correction requested by the coroner"
     Then Dr. Smith is told that Dr. Adams is taking over operation-report:42:diagnosis because "Correction requested by the coroner", with the same deadline
@@ -96,6 +99,7 @@ Feature: Taking a lock over
       | takeover.timeout      | 2s   |
       | takeover.allowDecline | true |
     And Dr. Smith is editing nursing-note:9
+    And Dr. Smith's tab sends a heartbeat every second from now on
     And Dr. Adams is viewing nursing-note:9
     When Dr. Adams takes over nursing-note:9 because "Audit correction"
     And Dr. Smith declines to hand nursing-note:9 over
@@ -126,6 +130,7 @@ Feature: Taking a lock over
 
   Scenario: An administrator force-releases a lock over HTTP
     Given Dr. Smith is editing operation-report:42:diagnosis
+    And Dr. Smith's tab sends a heartbeat every second from now on
     And Nurse Jane is viewing operation-report:42:diagnosis
     When the document service force-releases operation-report:42:diagnosis over HTTP because "Workstation crashed"
     Then the force release is refused with HTTP 403 "FORBIDDEN"
@@ -144,6 +149,7 @@ Feature: Taking a lock over
 
   Scenario: The editor releases the lock during a takeover, and the administrator gets it at once
     Given Dr. Smith is editing operation-report:42:diagnosis
+    And Dr. Smith's tab sends a heartbeat every second from now on
     And Dr. Adams is viewing operation-report:42:diagnosis
     When Dr. Adams takes over operation-report:42:diagnosis because "Audit correction"
     And Dr. Smith releases his lock on operation-report:42:diagnosis
@@ -153,6 +159,7 @@ Feature: Taking a lock over
 
   Scenario: The editor closes his tab during a takeover, and the administrator gets the lock at once
     Given Dr. Smith is editing operation-report:42:diagnosis
+    And Dr. Smith's tab sends a heartbeat every second from now on
     And Dr. Adams is viewing operation-report:42:diagnosis
     When Dr. Adams takes over operation-report:42:diagnosis because "Audit correction"
     And Dr. Smith closes his tab
@@ -163,6 +170,7 @@ Feature: Taking a lock over
     Given consent-form records have this policy
       | takeover.mode | immediate |
     And Dr. Smith is editing consent-form:5
+    And Dr. Smith's tab sends a heartbeat every second from now on
     And Dr. Adams is viewing consent-form:5
     When Dr. Adams takes over consent-form:5 because "The patient withdrew consent"
     Then Dr. Adams gets the lock on consent-form:5 at once, with a new, higher fencing token
@@ -173,6 +181,7 @@ Feature: Taking a lock over
     Given anaesthesia-chart records have this policy
       | takeover.mode | disabled |
     And Dr. Smith is editing anaesthesia-chart:5
+    And Dr. Smith's tab sends a heartbeat every second from now on
     And Dr. Adams is viewing anaesthesia-chart:5
     And Dr. Grey is viewing anaesthesia-chart:5
     When Dr. Adams takes over anaesthesia-chart:5 because "Audit correction"
