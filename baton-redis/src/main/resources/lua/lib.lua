@@ -671,19 +671,22 @@ function B.expire(c)
   B.publish_lock(c)
 end
 
---- Moves the lock to requester (new token) unless the document hierarchy blocks it; the old holder
+--- Gives the lock to requester (new token) unless the document hierarchy blocks it; a current holder
 --- is revoked and becomes a viewer. Returns the blocking refusal, or nil when the lock moved.
 function B.transfer(c, requester, reason, pushGrant)
   local blocked = B.hierarchy_blocker(requester, c)
   if blocked then return blocked end
-  B.revoke(c, B.holder_json(requester.userId, requester.name, requester.id), reason, 'superseded')
+  if c.lock then
+    B.revoke(c, B.holder_json(requester.userId, requester.name, requester.id), reason, 'superseded')
+  end
   B.grant(requester, c)
   if pushGrant then granted_event(requester.id, c) end
   B.publish_lock(c)
   return nil
 end
 
---- The pending takeover's moment has come: the lock passes to its requester, if it still can.
+--- The pending takeover's moment has come (deadline, acceptance, or the lock freed): the lock passes
+--- to its requester if it still can; a requester that is gone is forgotten, a blocked one is told.
 function B.complete_takeover(c)
   local t = c.takeover
   c.takeover = nil
@@ -733,30 +736,10 @@ function B.hand_off()
   while B.due do
     B.due = false
     for _, c in ipairs(B.doc.children) do
-      if not c.lock and c.takeover then B.hand_to_requester(c) end
+      if not c.lock and c.takeover then B.complete_takeover(c) end
       if not c.lock and #c.waiters > 0 then B.hand_to_waiter(c) end
     end
   end
-end
-
-function B.hand_to_requester(c)
-  local t = c.takeover
-  c.takeover = nil
-  local m = B.member(c, t.sessionId)
-  if not m then
-    B.publish_lock(c)
-    return
-  end
-  local s = B.who(m)
-  local blocked = B.hierarchy_blocker(s, c)
-  if blocked then
-    declined_event(s.id, c, nil, blocked.message)
-    B.publish_lock(c)
-    return
-  end
-  B.grant(s, c)
-  granted_event(s.id, c)
-  B.publish_lock(c)
 end
 
 function B.hand_to_waiter(c)
