@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.baton.server.testing.LockRace;
 import dev.baton.server.testing.TestClient;
 import dev.baton.server.testing.TestRedis;
 import dev.baton.server.testing.TestServer;
@@ -14,13 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -224,60 +219,11 @@ class TwoNodesTest {
       clients.add(c);
     }
 
-    AtomicReference<String> holder = new AtomicReference<>();
-    List<Long> grantOrder = new ArrayList<>();
-    AtomicLong refused = new AtomicLong();
-    CountDownLatch go = new CountDownLatch(1);
-    ExecutorService pool = Executors.newFixedThreadPool(clients.size());
-    long start = System.nanoTime();
-    try {
-      List<Future<?>> done = new ArrayList<>();
-      for (TestClient c : clients) {
-        done.add(pool.submit(() -> {
-          go.await();
-          for (int i = 0; i < attempts; i++) {
-            JsonNode r = c.acquire(R);
-            if (r.path("type").asText().equals("lock.granted")) {
-              String other = holder.get();
-              if (!holder.compareAndSet(null, c.label())) {
-                throw new AssertionError("lock granted to " + c.label() + " while " + other + " held it: " + r);
-              }
-              synchronized (grantOrder) {
-                grantOrder.add(r.path("token").asLong());
-              }
-              if (!holder.compareAndSet(c.label(), null)) {
-                throw new AssertionError("the holder changed under " + c.label());
-              }
-              JsonNode released = c.release(R);
-              assertThat(released.path("type").asText()).as("release after a grant: %s", released)
-                  .isEqualTo("lock.released");
-            } else {
-              assertThat(r.path("code").asText()).as("%s: %s", c.label(), r).isEqualTo("LOCK_HELD");
-              refused.incrementAndGet();
-            }
-          }
-          return null;
-        }));
-      }
-      start = System.nanoTime();
-      go.countDown();
-      for (Future<?> f : done) {
-        f.get();
-      }
-    } finally {
-      pool.shutdownNow();
-    }
-    long elapsedMs = (System.nanoTime() - start) / 1_000_000;
+    LockRace.Result race = LockRace.run(clients, R, attempts);
     System.out.printf("TwoNodesTest race: %d sessions on 2 nodes x %d attempts in %d ms: %d grants, %d LOCK_HELD%n",
-        clients.size(), attempts, elapsedMs, grantOrder.size(), refused.get());
+        clients.size(), attempts, race.elapsedMs(), race.grantOrder().size(), race.refused());
 
-    assertThat(grantOrder.size() + refused.get()).isEqualTo((long) clients.size() * attempts);
-    assertThat(grantOrder).isNotEmpty();
-    for (int i = 1; i < grantOrder.size(); i++) {
-      if (grantOrder.get(i) <= grantOrder.get(i - 1)) {
-        throw new AssertionError("grant " + i + " got token " + grantOrder.get(i) + " after " + grantOrder.get(i - 1));
-      }
-    }
+    race.assertTokensIncreased((long) clients.size() * attempts);
     for (TestServer node : List.of(a, b)) {
       JsonNode state = node.resourceState(R);
       assertThat(state.path("lock").path("holder").isNull()).as("free at the end: %s", state).isTrue();
