@@ -21,6 +21,7 @@ export function bindActions({ client, toasts, current }) {
   });
 
   on('btn-edit', (handle) => handle.acquire({ wait: handle.policy.conflict === 'queue' }));
+  on('btn-edit-here', (handle) => handle.acquire({ takeOwn: true }));
   on('btn-release', (handle) => handle.release());
   on('btn-cancel', (handle) => handle.cancel());
   on('btn-cancel-takeover', (handle) => handle.cancel());

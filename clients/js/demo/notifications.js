@@ -40,6 +40,12 @@ export function notify(handle, section, { client, toasts }) {
   });
   handle.on('revoked', ({ by, reason }) => {
     toasts.dismiss(key('takeover'));
+    if (by?.userId === client.user.id) {
+      // takeOwn from another tab of this user: nothing was taken from them, the lock moved.
+      toasts.show({ kind: 'moved', tone: 'info', title: `You are editing ${where} in another tab now`,
+        body: 'This tab is read-only. Select Edit in this tab to move the lock back here.' });
+      return;
+    }
     toasts.show({ kind: 'revoked', tone: 'danger', title: `${by?.name ?? 'An administrator'} took over ${where}`,
       body: `Reason: ${reason}. The section is read-only for you now.` });
   });

@@ -9,9 +9,10 @@ const $ = (id) => document.getElementById(id);
  *
  * @param {import('/client/baton-client.js').ResourceHandle} handle
  * @param {import('/client/baton-client.js').BatonClient} client
+ * @param {number|null} offlineSince server time when this tab's connection dropped, null while open
  * @returns {{state: 'free'|'mine'|'other'|'takeover', line: string, sub: string}}
  */
-function describeLock(handle, client) {
+function describeLock(handle, client, offlineSince) {
   const lock = handle.lock;
   const notes = [];
   if (handle.position !== null) {
@@ -30,7 +31,10 @@ function describeLock(handle, client) {
     notes.unshift('connection lost');
     left = Math.min(left, graceLeft(handle, client));
   } else if (handle.holding && client.state !== 'open') {
+    // The server sees this session away since the connection dropped: the lock goes when the grace
+    // ends, usually long before the lease would.
     notes.unshift('this tab is offline');
+    left = Math.min(left, ownGraceLeft(handle, client, offlineSince));
   }
   if (lock.takeover) {
     const by = lock.takeover.by.sessionId === client.sessionId ? 'You take' : `${lock.takeover.by.name} takes`;
@@ -54,6 +58,15 @@ function graceLeft(handle, client) {
     : Infinity;
 }
 
+/**
+ * How long this tab's own grace has left while it is offline: from when its connection dropped
+ * (`offlineSince`, server time) plus the section's `disconnectGrace`.
+ */
+function ownGraceLeft(handle, client, offlineSince) {
+  return offlineSince === null ? Infinity
+    : offlineSince + handle.policy.disconnectGraceMs - client.serverNow();
+}
+
 /** The report on screen; re-rendered from the handles' state on every event and every tick. */
 export class ReportView {
   #client;
@@ -61,6 +74,7 @@ export class ReportView {
   #handles;
   #texts;
   #selected;
+  #offlineSince = null;
 
   /**
    * @param {import('/client/baton-client.js').BatonClient} client
@@ -75,6 +89,13 @@ export class ReportView {
     this.#selected = sections[0].key;
     this.#buildTabs();
     $('editor').addEventListener('input', (e) => this.#texts.set(this.#selected, e.target.value));
+    client.on('state', ({ state }) => {
+      if (state === 'open') {
+        this.#offlineSince = null;
+      } else if (this.#offlineSince === null) {
+        this.#offlineSince = client.serverNow();
+      }
+    });
   }
 
   /** @returns {{handle: import('/client/baton-client.js').ResourceHandle, section: object}} the selected section */
@@ -181,7 +202,7 @@ export class ReportView {
   }
 
   #renderBadge(handle) {
-    const { state, line, sub } = describeLock(handle, this.#client);
+    const { state, line, sub } = describeLock(handle, this.#client, this.#offlineSince);
     const badge = $('lock-badge');
     badge.dataset.state = state;
     setText($('lock-line'), line);
@@ -195,8 +216,9 @@ export class ReportView {
     const holder = handle.lock?.holder;
     const hint = editable ? 'You are editing. Others see this section read-only until you release it.'
       : handle.holding ? 'Read-only until the connection is back: your edit lock cannot be confirmed.'
-        : holder ? `Read-only: ${holder.name} is editing this section.`
-          : 'Read-only. Select Edit to make changes.';
+        : holder?.userId === this.#client.user.id ? 'Read-only: you are editing this section in another tab.'
+          : holder ? `Read-only: ${holder.name} is editing this section.`
+            : 'Read-only. Select Edit to make changes.';
     setText($('editor-hint'), hint);
   }
 
@@ -211,11 +233,15 @@ export class ReportView {
       $(id).hidden = !visible;
       $(id).disabled = !enabled || !online;
     };
-    show('btn-edit', !handle.holding && !myTakeover, !queued && (!other || handle.policy.conflict === 'queue'));
+    // The holder is this user in another tab: moving the lock here (takeOwn) is the way, not a request.
+    const mineElsewhere = other && lock.holder.userId === this.#client.user.id;
+    show('btn-edit', !handle.holding && !myTakeover && !mineElsewhere,
+      !queued && (!other || handle.policy.conflict === 'queue'));
     $('btn-edit').title = other && handle.policy.conflict !== 'queue'
       ? `${lock.holder.name} is editing: ask with Request edit` : '';
+    show('btn-edit-here', mineElsewhere);
     show('btn-release', handle.holding);
-    show('btn-request', other && !myTakeover);
+    show('btn-request', other && !myTakeover && !mineElsewhere);
     show('btn-cancel', queued);
     show('btn-takeover', other && roles.includes('admin') && !myTakeover, !lock?.takeover);
     show('btn-cancel-takeover', myTakeover);

@@ -1,40 +1,28 @@
 // Dr. Smith and Nurse Jane on the demo page, each in their own browser context: Jane sees Smith
 // editing; Smith closing his tab frees the section at once; Smith losing the network frees it after
 // the grace.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer } from '../support/baton-server.js';
-import { launchBrowser } from '../support/browser.js';
 import { DemoPage, freshReport, secondsIn } from '../support/demo-page.js';
+import { demoSuite } from '../support/suite.js';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const suite = demoSuite();
 
 /** Smith editing the diagnosis and Jane looking at it, on a report of their own. */
 async function smithEditsJaneViews() {
   const report = freshReport();
-  const smith = await DemoPage.open(browser, server, { user: 'Dr. Smith', report });
+  const smith = await DemoPage.open(suite.browser, suite.server, { user: 'Dr. Smith', report });
   await smith.selectTab('Diagnosis');
   await smith.edit();
   await smith.waitUntilEditable();
-  const jane = await DemoPage.open(browser, server, { user: 'Nurse Jane', report });
+  const jane = await DemoPage.open(suite.browser, suite.server, { user: 'Nurse Jane', report });
   await jane.selectTab('Diagnosis');
   await jane.waitForBadge(/^Dr\. Smith is editing · expires in \d+:\d\d$/);
   return { smith, jane };
 }
 
 test('the start screen offers the four demo users', { timeout: 60_000 }, async () => {
-  const start = await DemoPage.openStartScreen(browser, server);
+  const start = await DemoPage.openStartScreen(suite.browser, suite.server);
   const choices = start.page.locator('#user-choices button');
   await choices.nth(3).waitFor();
   assert.deepEqual(await choices.locator('strong').allTextContents(), ['Dr. Smith', 'Nurse Jane', 'Dr. Admin', 'Dr. Emergency']);
@@ -45,7 +33,7 @@ test('the start screen offers the four demo users', { timeout: 60_000 }, async (
 test('Jane sees Dr. Smith editing and a read-only editor', { timeout: 60_000 }, async () => {
   const { smith, jane } = await smithEditsJaneViews();
   const left = secondsIn(await jane.badge.textContent());
-  assert.ok(left > server.lockTtlMs / 1000 - 5 && left <= server.lockTtlMs / 1000, `expires in ${left} s`);
+  assert.ok(left > suite.server.lockTtlMs / 1000 - 5 && left <= suite.server.lockTtlMs / 1000, `expires in ${left} s`);
   assert.equal(await jane.editor.getAttribute('readonly'), '');
   assert.equal(await jane.person('smith').getAttribute('data-editing'), 'true');
   assert.equal(await jane.button('Edit').isEnabled(), true, 'the policy queues: Edit waits its turn');
@@ -65,10 +53,10 @@ test('Smith closes his tab: Jane, waiting in line, can edit within a second', { 
   await jane.screenshot('b1-jane-waits-in-line');
   const closing = Date.now();
   await smith.page.close({ runBeforeUnload: true });
-  await jane.waitUntilEditable(server.graceMs);
+  await jane.waitUntilEditable(suite.server.graceMs);
   const elapsed = Date.now() - closing;
   t.diagnostic(`Jane could edit ${elapsed} ms after Smith closed his tab`);
-  assert.ok(elapsed < 1000, `Jane could edit ${elapsed} ms after Smith closed his tab (grace is ${server.graceMs} ms)`);
+  assert.ok(elapsed < 1000, `Jane could edit ${elapsed} ms after Smith closed his tab (grace is ${suite.server.graceMs} ms)`);
   await jane.waitForBadge(/^You are editing/);
   await jane.toast('granted').waitFor();
   await jane.screenshot('b2-jane-edits-after-smith-closed-his-tab');
@@ -101,13 +89,16 @@ test('Smith goes offline: Jane sees him away, and after the grace she can edit',
   await jane.page.locator('#lock-sub', { hasText: 'connection lost' }).waitFor();
   await smith.page.locator('#connection[data-state="offline"]').waitFor();
   await smith.waitUntilReadOnly();
+  const ownLeft = secondsIn(await smith.badge.textContent());
+  assert.ok(ownLeft <= suite.server.graceMs / 1000,
+    `offline, Smith's own tab counts down his grace, not the lease: ${ownLeft} s`);
   await jane.screenshot('c1-jane-sees-smith-away');
   await smith.screenshot('c1-smith-offline');
 
-  await jane.waitForBadge(/^Nobody is editing$/, server.graceMs + 5000);
+  await jane.waitForBadge(/^Nobody is editing$/, suite.server.graceMs + 5000);
   const freed = Date.now() - away;
   t.diagnostic(`the lock was freed ${freed} ms after Jane saw Smith away`);
-  assert.ok(freed > server.graceMs - 1000, `the lock waited for the grace (${freed} ms)`);
+  assert.ok(freed > suite.server.graceMs - 1000, `the lock waited for the grace (${freed} ms)`);
   await jane.person('smith').waitFor({ state: 'detached' });
   await jane.edit();
   await jane.waitUntilEditable();
@@ -121,4 +112,26 @@ test('Smith goes offline: Jane sees him away, and after the grace she can edit',
   await smith.screenshot('c3-smith-back-online-lock-lost');
   await smith.close();
   await jane.close();
+});
+
+test('Smith opens a second tab: Edit in this tab moves his lock there, the first tab turns read-only', { timeout: 60_000 }, async () => {
+  const report = freshReport();
+  const first = await DemoPage.open(suite.browser, suite.server, { user: 'Dr. Smith', report });
+  await first.selectTab('Diagnosis');
+  await first.edit();
+  await first.waitUntilEditable();
+  const second = await DemoPage.open(suite.browser, suite.server, { user: 'Dr. Smith', report });
+  await second.selectTab('Diagnosis');
+  await second.waitForBadge(/^You are editing in another tab · expires in/);
+  assert.equal(await second.button('Request edit').isVisible(), false, 'nobody to ask: the lock is his own');
+  await second.screenshot('h1-smith-second-tab');
+  await second.button('Edit in this tab').click();
+  await second.waitUntilEditable();
+  await second.waitForBadge(/^You are editing · expires in/);
+  await first.toast('moved').filter({ hasText: 'You are editing Diagnosis in another tab now' }).waitFor();
+  await first.waitUntilReadOnly();
+  await first.waitForBadge(/^You are editing in another tab/);
+  await first.screenshot('h2-smith-first-tab-after-the-move');
+  await first.close();
+  await second.close();
 });

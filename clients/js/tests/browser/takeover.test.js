@@ -1,32 +1,20 @@
 // Taking the lock from Nurse Jane: an admin's takeover runs out its countdown (or Jane accepts it),
 // and an emergency user's break-glass is immediate. Each person has their own browser context.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer } from '../support/baton-server.js';
-import { launchBrowser } from '../support/browser.js';
 import { DemoPage, freshReport, secondsIn } from '../support/demo-page.js';
+import { demoSuite } from '../support/suite.js';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const suite = demoSuite();
 
 /** Jane editing the diagnosis and `user` looking at it, on a report of their own. */
 async function janeEditsAndOpens(user) {
   const report = freshReport();
-  const jane = await DemoPage.open(browser, server, { user: 'Nurse Jane', report });
+  const jane = await DemoPage.open(suite.browser, suite.server, { user: 'Nurse Jane', report });
   await jane.selectTab('Diagnosis');
   await jane.edit();
   await jane.waitUntilEditable();
-  const other = await DemoPage.open(browser, server, { user, report });
+  const other = await DemoPage.open(suite.browser, suite.server, { user, report });
   await other.selectTab('Diagnosis');
   await other.waitForBadge(/^Nurse Jane is editing/);
   return { jane, other };
@@ -43,7 +31,7 @@ test('an admin takes over: Jane sees the countdown, then the revocation; the adm
   const countdown = jane.toast('takeover');
   await countdown.filter({ hasText: 'Dr. Admin is taking over Diagnosis' }).waitFor();
   const first = secondsIn(await countdown.locator('.toast-body').textContent());
-  assert.ok(first <= server.takeoverMs / 1000, `hands over in ${first} s`);
+  assert.ok(first <= suite.server.takeoverMs / 1000, `hands over in ${first} s`);
   await jane.page.waitForFunction((start) => {
     const m = /(\d+):(\d\d)/.exec(document.querySelector('.toast[data-kind="takeover"] .toast-body').textContent);
     return m && Number(m[1]) * 60 + Number(m[2]) < start;
@@ -52,10 +40,10 @@ test('an admin takes over: Jane sees the countdown, then the revocation; the adm
   await jane.screenshot('d1-jane-sees-the-takeover-countdown');
   await admin.screenshot('d1-admin-waits-for-the-takeover');
 
-  await jane.toast('revoked').filter({ hasText: 'Dr. Admin took over Diagnosis' }).waitFor({ timeout: server.takeoverMs + 5000 });
+  await jane.toast('revoked').filter({ hasText: 'Dr. Admin took over Diagnosis' }).waitFor({ timeout: suite.server.takeoverMs + 5000 });
   const took = Date.now() - asked;
   t.diagnostic(`Jane was revoked ${took} ms after the takeover was asked`);
-  assert.ok(took > server.takeoverMs - 2000, `the takeover waited for its deadline (${took} ms)`);
+  assert.ok(took > suite.server.takeoverMs - 2000, `the takeover waited for its deadline (${took} ms)`);
   await jane.waitUntilReadOnly();
   await jane.waitForBadge(/^Dr\. Admin is editing/);
   await countdown.waitFor({ state: 'detached' });
@@ -74,7 +62,7 @@ test('Jane accepts the takeover: the admin edits at once', { timeout: 60_000 }, 
   await jane.toast('takeover').getByRole('button', { name: 'Accept' }).click();
   const accepted = Date.now();
   await admin.waitUntilEditable();
-  assert.ok(Date.now() - accepted < server.takeoverMs - 2000, 'handed over before the deadline');
+  assert.ok(Date.now() - accepted < suite.server.takeoverMs - 2000, 'handed over before the deadline');
   await jane.toast('revoked').waitFor();
   await jane.waitUntilReadOnly();
   await jane.close();
