@@ -24,10 +24,10 @@ import redis.embedded.RedisServer;
  * node reports {@code cluster_state:ok}. No replicas. Tests share one per class and give each test
  * its own key prefix. Not thread-safe.
  */
-final class RedisCluster implements AutoCloseable {
+public final class RedisCluster implements AutoCloseable {
 
   /** The slot ranges of the three masters, in order. */
-  static final int[][] RANGES = {{0, 5460}, {5461, 10922}, {10923, 16383}};
+  public static final int[][] RANGES = {{0, 5460}, {5461, 10922}, {10923, 16383}};
 
   private final List<Integer> ports = new ArrayList<>();
   private final List<Integer> busPorts = new ArrayList<>();
@@ -43,7 +43,7 @@ final class RedisCluster implements AutoCloseable {
   }
 
   /** Starts the three masters, assigns the slots, joins them, and waits until the cluster is ok. */
-  static RedisCluster start() {
+  public static RedisCluster start() {
     RedisCluster c = new RedisCluster();
     try {
       c.up();
@@ -107,12 +107,12 @@ final class RedisCluster implements AutoCloseable {
   }
 
   /** The client ports of the masters, in slot order. */
-  List<Integer> ports() {
+  public List<Integer> ports() {
     return List.copyOf(ports);
   }
 
   /** The port of the master serving {@code slot}. */
-  int portOfSlot(int slot) {
+  public int portOfSlot(int slot) {
     for (int i = 0; i < RANGES.length; i++) {
       if (slot >= RANGES[i][0] && slot <= RANGES[i][1]) {
         return ports.get(i);
@@ -122,12 +122,26 @@ final class RedisCluster implements AutoCloseable {
   }
 
   /** The Vert.x client options of the cluster, every master as a seed. */
-  RedisOptions options() {
+  public RedisOptions options() {
     RedisOptions options = new RedisOptions().setType(RedisClientType.CLUSTER);
     for (int port : ports) {
       options.addConnectionString("redis://127.0.0.1:" + port);
     }
     return options;
+  }
+
+  /** {@code redis-cluster://127.0.0.1:<port>,…}: the {@code redis.uri} of the cluster, every master a seed. */
+  public String uri() {
+    StringBuilder uri = new StringBuilder("redis-cluster://");
+    for (int i = 0; i < ports.size(); i++) {
+      uri.append(i == 0 ? "" : ",").append("127.0.0.1:").append(ports.get(i));
+    }
+    return uri.toString();
+  }
+
+  /** The slot of a key or hash tag content, as Redis Cluster computes it (CRC16 mod 16384). */
+  public static int slotOfKey(String key) {
+    return ClusterSlots.slotOfKey(key);
   }
 
   /** Stops the masters and deletes their folder. Idempotent. */
