@@ -457,8 +457,9 @@ public final class RedisStore implements Store {
 
   /**
    * Visits what is due: first the away sessions whose grace (or a membership's) is over, then the
-   * documents whose next deadline has come, at most {@link #SWEEP_BATCH} of each; then refreshes
-   * {@link #stats}. Any node may sweep at any time: every visit is a script that retires and
+   * documents whose next deadline has come, at most {@link #SWEEP_BATCH} of each (on a Cluster, per
+   * master, from the per-slot deadline sets: all slots every {@link #FULL_SCAN_EVERY}th sweep, the
+   * active ones in between; docs/redis-design.md, "Cluster"); then refreshes {@link #stats}. Any node may sweep at any time: every visit is a script that retires and
    * announces only what is still there, so nothing is announced twice.
    */
   @Override
