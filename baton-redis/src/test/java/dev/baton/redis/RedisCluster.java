@@ -12,7 +12,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import redis.embedded.RedisServer;
 
@@ -31,6 +33,8 @@ public final class RedisCluster implements AutoCloseable {
 
   private final List<Integer> ports = new ArrayList<>();
   private final List<Integer> busPorts = new ArrayList<>();
+  /** Slots moved by {@link #moveSlot}, to the port of their new master. */
+  private final Map<Integer, Integer> moved = new HashMap<>();
   private final List<RedisServer> servers = new ArrayList<>();
   private final Path dir;
 
@@ -111,8 +115,12 @@ public final class RedisCluster implements AutoCloseable {
     return List.copyOf(ports);
   }
 
-  /** The port of the master serving {@code slot}. */
+  /** The port of the master serving {@code slot} (after {@link #moveSlot}, its new master). */
   public int portOfSlot(int slot) {
+    Integer movedTo = moved.get(slot);
+    if (movedTo != null) {
+      return movedTo;
+    }
     for (int i = 0; i < RANGES.length; i++) {
       if (slot >= RANGES[i][0] && slot <= RANGES[i][1]) {
         return ports.get(i);
@@ -128,6 +136,44 @@ public final class RedisCluster implements AutoCloseable {
       options.addConnectionString("redis://127.0.0.1:" + port);
     }
     return options;
+  }
+
+  /**
+   * Moves {@code slot}, keys and all, to the master on {@code toPort}, as {@code redis-cli --cluster
+   * reshard} does: {@code SETSLOT IMPORTING}/{@code MIGRATING}, {@code MIGRATE} of its keys, then
+   * {@code SETSLOT NODE} on every master. Returns how many keys moved.
+   */
+  public int moveSlot(int slot, int toPort) {
+    int fromPort = portOfSlot(slot);
+    if (fromPort == toPort) {
+      throw new IllegalArgumentException("slot " + slot + " is already on " + toPort);
+    }
+    String s = Integer.toString(slot);
+    try (RawRedis from = new RawRedis(fromPort); RawRedis to = new RawRedis(toPort)) {
+      String fromId = (String) from.call("CLUSTER", "MYID");
+      String toId = (String) to.call("CLUSTER", "MYID");
+      expectOk(to.call("CLUSTER", "SETSLOT", s, "IMPORTING", fromId));
+      expectOk(from.call("CLUSTER", "SETSLOT", s, "MIGRATING", toId));
+      @SuppressWarnings("unchecked")
+      List<Object> keys = (List<Object>) from.call("CLUSTER", "GETKEYSINSLOT", s, "1000");
+      if (!keys.isEmpty()) {
+        List<String> migrate = new ArrayList<>(List.of("MIGRATE", "127.0.0.1", Integer.toString(toPort), "", "0",
+            "5000", "KEYS"));
+        keys.forEach(k -> migrate.add((String) k));
+        expectOk(from.call(migrate.toArray(String[]::new)));
+      }
+      expectOk(to.call("CLUSTER", "SETSLOT", s, "NODE", toId));
+      expectOk(from.call("CLUSTER", "SETSLOT", s, "NODE", toId));
+      for (int port : ports) {
+        if (port != fromPort && port != toPort) {
+          try (RawRedis other = new RawRedis(port)) {
+            expectOk(other.call("CLUSTER", "SETSLOT", s, "NODE", toId));
+          }
+        }
+      }
+      moved.put(slot, toPort);
+      return keys.size();
+    }
   }
 
   /** {@code redis-cluster://127.0.0.1:<port>,…}: the {@code redis.uri} of the cluster, every master a seed. */

@@ -152,6 +152,43 @@ class RedisClusterEventRelayTest {
     assertThat(relay.connected()).as("an unsubscription asked for is no reason to reconnect").isTrue();
   }
 
+  @Test
+  void aDocumentWhoseSlotMovesToAnotherMasterKeepsItsTokensAndItsEvents() {
+    ResourceId r = ResourceId.parse("report:moving:diagnosis");
+    int slot = ClusterSlots.slot(r.document());
+    String channel = keys.events(r.document());
+    hub.expect(tab);
+    String bob = await(storeB.openSession(principal("bob"), tab.connectionId())).sessionId();
+    await(storeB.join(bob, r, JoinMode.VIEW, true));
+    String xavier = await(storeX.openSession(principal("xavier"), "conn-x1")).sessionId();
+    await(storeX.join(xavier, r, JoinMode.VIEW, true));
+    long before = ((AcquireResult.Granted) await(storeX.acquire(xavier, r, false, false))).lease().token();
+    await(storeX.release(xavier, r));
+    int from = cluster.portOfSlot(slot);
+    try (RawRedis raw = new RawRedis(from)) {
+      Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> shardSubscribers(raw, channel) == 1);
+    }
+    int to = cluster.ports().stream().filter(p -> p != from).findFirst().orElseThrow();
+
+    int moved = cluster.moveSlot(slot, to);
+
+    assertThat(moved).as("the document's keys and the slot's deadline set and lock counter").isGreaterThanOrEqualTo(4);
+    try (RawRedis raw = new RawRedis(to)) {
+      assertThat(raw.call("GET", keys.fence(r.document()))).isEqualTo(Long.toString(before));
+      Awaitility.await("node B subscribed again, on the new master").atMost(Duration.ofSeconds(10))
+          .until(() -> shardSubscribers(raw, channel) == 1);
+    }
+    // The first commands may meet the old slot map (MOVED: UNAVAILABLE, retryable): retry as a client would.
+    long[] after = new long[1];
+    Awaitility.await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> {
+      after[0] = ((AcquireResult.Granted) await(storeX.acquire(xavier, r, false, false))).lease().token();
+      return true;
+    });
+    assertThat(after[0]).as("the fencing counter moved with its document").isGreaterThan(before);
+    Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> tab.events().stream()
+        .anyMatch(e -> e instanceof LockStateChanged l && l.lock().held() && l.lock().token() == after[0]));
+  }
+
   /** Documents {@code report:<n>}, the first whose slots fall on the first, second and third master. */
   private static List<ResourceId> onePerMaster() {
     List<ResourceId> out = new ArrayList<>();
