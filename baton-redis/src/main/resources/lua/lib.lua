@@ -27,7 +27,9 @@ Conventions
 Common ARGV of every script: ARGV[1] now in microseconds, or '' to read Redis TIME;
 ARGV[2] wall clock in epoch milliseconds, or '' (then TIME / 1000).
 
-Common KEYS and ARGV of every document script (all keys carry the document's tag {type:id}):
+Common KEYS and ARGV of every document script (all keys in the slot of the document's tag
+{type:id}: on a Redis Cluster, KEYS[3] and KEYS[5] are the per-slot keys p:{<tag>}:due and
+p:{<tag>}:locks whose tag hashes to that slot):
   KEYS[1] p:{type:id}:doc      the document's state without its members (JSON: {seq, children})
   KEYS[2] p:{type:id}:fence    fencing counter (integer, no TTL)
   KEYS[3] p:due                sorted set: document id -> next deadline (us)
@@ -35,10 +37,13 @@ Common KEYS and ARGV of every document script (all keys carry the document's tag
   KEYS[5] p:locks              counter of locks held (for stats)
   KEYS[6] p:{type:id}:members  hash: 'child|sessionId' -> member record (JSON)
   ARGV[3] the type's policy (JSON, durations in us: ttl, grace, warn, takeoverTimeout,
-          requestInterval, idleRecord; maxLocks, maxViewers, queue, allowDecline), and `node`, the
-          id of the node running the script, which finish() names in the published message
+          requestInterval, idleRecord; maxLocks, maxViewers, queue, allowDecline), `node`, the
+          id of the node running the script, which finish() names in the published message, and
+          `sharded` (true on a Redis Cluster: events go out by SPUBLISH, sharded pub/sub)
   ARGV[4] the document id type:id
-  ARGV[5] prefix of the per-user lock hint sets (p:user-locks:), completed with a user id
+  ARGV[5] prefix of the per-user lock hint sets (p:user-locks:), completed with a user id; '' on a
+          Redis Cluster, where those sets live in other slots: the script then lists the hint
+          changes in its reply (`hints`) and the caller applies them
 ]]
 
 local B = {}
@@ -319,6 +324,18 @@ function B.open()
   B.mem = {}      -- 'child|sessionId' -> member record, or false when known absent
   B.dirty = {}    -- fields of B.mem to write back (or delete) at the end
   B.allMembers = false
+  B.hints = {}    -- lock hint changes for the caller, when ARGV[5] is ''
+end
+
+--- The user may hold resource `rid` (held) or no longer holds it: kept in the user's hint set
+--- here, or listed for the caller on a Redis Cluster.
+local function hint(userId, rid, held)
+  if B.userLocks ~= '' then
+    redis.call(held and 'SADD' or 'SREM', B.userLocks .. userId, rid)
+  else
+    B.hints[#B.hints + 1] = '{"user":' .. q(userId) .. ',"resource":' .. q(rid) .. ',"held":'
+      .. (held and 'true' or 'false') .. '}'
+  end
 end
 
 function B.find(child)
@@ -619,7 +636,7 @@ function B.grant(s, c)
   c.lastGranted = token
   c.touched = B.now
   B.locksDelta = B.locksDelta + 1
-  redis.call('SADD', B.userLocks .. s.userId, B.rid(c))
+  hint(s.userId, B.rid(c), true)
   B.dequeue(c, s.id)
   B.set_member(c, s.id, 'editor', nil)
 end
@@ -640,7 +657,7 @@ function B.end_lock(c, reason)
   c.lock = nil
   c.touched = B.now
   B.locksDelta = B.locksDelta - 1
-  redis.call('SREM', B.userLocks .. lock.userId, B.rid(c))
+  hint(lock.userId, B.rid(c), false)
   B.due = true
 end
 
@@ -894,13 +911,13 @@ end
 
 --- Hands off, publishes the events on KEYS[4], stores the document and its changed members,
 --- records its next deadline in KEYS[3] (only ever earlier, unless `sweeping`: then exactly) and
---- returns {result, error, events, seq, next} as JSON. `result` is JSON text, or nil.
+--- returns {result, error, events, seq, next, hints} as JSON. `result` is JSON text, or nil.
 function B.finish(result, refusal, sweeping)
   B.hand_off()
   local events = '[' .. table.concat(B.events, ',') .. ']'
   if #B.events > 0 then
     B.doc.seq = B.doc.seq + 1
-    redis.call('PUBLISH', KEYS[4], '{"seq":' .. B.n(B.doc.seq) .. ',"node":' .. q(B.P.node or '') .. ',"events":'
+    redis.call(B.P.sharded and 'SPUBLISH' or 'PUBLISH', KEYS[4], '{"seq":' .. B.n(B.doc.seq) .. ',"node":' .. q(B.P.node or '') .. ',"events":'
       .. events .. '}')
   end
   local nextAt = B.next_deadline()
@@ -936,7 +953,7 @@ function B.finish(result, refusal, sweeping)
   end
   return '{"result":' .. (result or 'null') .. ',"error":' .. (refusal and B.refusal_json(refusal) or 'null')
     .. ',"events":' .. events .. ',"seq":' .. B.n(B.doc.seq) .. ',"next":' .. (nextAt and B.n(nextAt) or 'null')
-    .. '}'
+    .. ',"hints":[' .. table.concat(B.hints, ',') .. ']}'
 end
 
 --- Finishes a refused document script: what it retired on the way stays retired and announced.

@@ -42,6 +42,7 @@ enum LuaScript {
   STATUS("status"),
   SWEEP("sweep"),
   DUE("due"),
+  DUE_SLOTS("due_slots"),
   SNAPSHOT("snapshot"),
   NODE_BEAT("node_beat"),
   NODE_DOWN("node_down"),

@@ -64,6 +64,15 @@ import java.util.TreeSet;
  * the node publishes a ping on its own channel through the store's link, and a subscription that
  * does not hear it (or that Redis reports has no subscriber) is dropped and reconnected.
  *
+ * <p><b>Redis Cluster</b> ({@link RedisKeys#clustered()}): document channels are sharded ({@code
+ * SPUBLISH} by the scripts, {@code SSUBSCRIBE}/{@code SUNSUBSCRIBE} here), so a document's events
+ * only travel to the master of its slot; the pub/sub connection is the Vert.x cluster connection
+ * (one connection per master, each subscription sent to the master of its channel's slot). The node
+ * channel stays classic pub/sub ({@code PUBLISH} reaches every node of the Cluster), so a session
+ * script may publish on it whatever slot it runs in. When a slot moves (resharding, failover), Redis
+ * drops its sharded subscriptions with a {@code sunsubscribe} this node did not ask for: the relay
+ * then reconnects, subscribes again (on the new owner) and resynchronizes, as after any reconnect.
+ *
  * <p><b>Threads.</b> Everything runs on the {@link RedisLink}'s thread (the pub/sub connection is
  * opened from it, so its messages arrive there too); {@link #localMembersChanged} and {@link #close}
  * may be called from any thread.
@@ -100,6 +109,9 @@ public final class RedisEventRelay implements BatchSink, Hub.Listener, AutoClose
   private final RedisEventCodec codec = new RedisEventCodec(new ObjectMapper());
   private final String nodeChannel;
   private final String channelPrefix;
+  private final boolean sharded;
+  private final Command subscribeDocument;
+  private final Command unsubscribeDocument;
 
   private volatile Thread thread;
   private volatile boolean connected;
@@ -108,6 +120,8 @@ public final class RedisEventRelay implements BatchSink, Hub.Listener, AutoClose
   private RedisStore store;
   private final Map<String, Doc> docs = new HashMap<>();
   private final Map<String, Integer> unconfirmed = new HashMap<>();
+  /** Sharded unsubscriptions this node asked for and whose confirmation has not come yet. */
+  private final Map<String, Integer> leaving = new HashMap<>();
   private Redis client;
   private RedisConnection pubsub;
   private boolean connecting;
@@ -180,6 +194,9 @@ public final class RedisEventRelay implements BatchSink, Hub.Listener, AutoClose
     this.nodeChannel = keys.nodeChannel(nodeId);
     String sample = keys.events("t:i");
     this.channelPrefix = sample.substring(0, sample.length() - "t:i".length() - CHANNEL_SUFFIX.length());
+    this.sharded = keys.clustered();
+    this.subscribeDocument = sharded ? Command.SSUBSCRIBE : Command.SUBSCRIBE;
+    this.unsubscribeDocument = sharded ? Command.SUNSUBSCRIBE : Command.UNSUBSCRIBE;
   }
 
   /**
@@ -287,7 +304,10 @@ public final class RedisEventRelay implements BatchSink, Hub.Listener, AutoClose
       cancelGapTimer(d);
       flush(d);
       if (pubsub != null) {
-        pubsub.send(Request.cmd(Command.UNSUBSCRIBE).arg(d.channel));
+        if (sharded) {
+          leaving.merge(d.channel, 1, Integer::sum);
+        }
+        pubsub.send(Request.cmd(unsubscribeDocument).arg(d.channel));
       }
     }
   }
@@ -498,6 +518,7 @@ public final class RedisEventRelay implements BatchSink, Hub.Listener, AutoClose
       conn.exceptionHandler(t -> onThread(() -> lost(conn)));
       conn.endHandler(v -> onThread(() -> lost(conn)));
       unconfirmed.clear();
+      leaving.clear();
       send(conn, Request.cmd(Command.SUBSCRIBE).arg(nodeChannel));
       for (Doc d : docs.values()) {
         subscribe(d.channel);
@@ -513,7 +534,7 @@ public final class RedisEventRelay implements BatchSink, Hub.Listener, AutoClose
 
   private void subscribe(String channel) {
     unconfirmed.merge(channel, 1, Integer::sum);
-    send(pubsub, Request.cmd(Command.SUBSCRIBE).arg(channel));
+    send(pubsub, Request.cmd(subscribeDocument).arg(channel));
   }
 
   private void send(RedisConnection conn, Request request) {
@@ -528,6 +549,7 @@ public final class RedisEventRelay implements BatchSink, Hub.Listener, AutoClose
     connected = false;
     nodeSubscribed = false;
     unconfirmed.clear();
+    leaving.clear();
     if (client != null) {
       client.close();
       client = null;
@@ -549,10 +571,31 @@ public final class RedisEventRelay implements BatchSink, Hub.Listener, AutoClose
     }
     String kind = m.get(0).toString();
     String channel = m.get(1).toString();
-    if ("message".equals(kind) && m.size() >= 3) {
+    if (("message".equals(kind) || "smessage".equals(kind)) && m.size() >= 3) {
       onMessage(channel, m.get(2).toString());
-    } else if ("subscribe".equals(kind)) {
+    } else if ("subscribe".equals(kind) || "ssubscribe".equals(kind)) {
       confirmed(channel);
+    } else if ("sunsubscribe".equals(kind)) {
+      unsubscribed(conn, channel);
+    }
+  }
+
+  /**
+   * A sharded subscription ended: as asked, or because its slot moved to another master (then the
+   * channel is still wanted, and the connection starts over: subscribe on the new owner, resync).
+   */
+  private void unsubscribed(RedisConnection conn, String channel) {
+    Integer asked = leaving.merge(channel, -1, Integer::sum);
+    if (asked != null && asked >= 0) {
+      if (asked == 0) {
+        leaving.remove(channel);
+      }
+      return;
+    }
+    leaving.remove(channel);
+    Doc d = docs.get(documentOf(channel));
+    if (d != null && d.channel.equals(channel)) {
+      lost(conn);
     }
   }
 
@@ -616,7 +659,9 @@ public final class RedisEventRelay implements BatchSink, Hub.Listener, AutoClose
       return;
     }
     link.send(Request.cmd(Command.PUBLISH).arg(nodeChannel).arg(PING)).onComplete(ar -> onThread(() -> {
-      if (ar.succeeded() && ar.result() != null && ar.result().toLong() == 0 && conn == pubsub && nodeSubscribed) {
+      // On a Cluster the count is of the receiving node's subscribers only: the silence check decides.
+      if (!sharded && ar.succeeded() && ar.result() != null && ar.result().toLong() == 0 && conn == pubsub
+          && nodeSubscribed) {
         lost(conn); // Redis knows no subscriber of ours: the subscription is gone
       }
     }));

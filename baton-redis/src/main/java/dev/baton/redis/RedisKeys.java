@@ -9,9 +9,11 @@ import java.util.regex.Pattern;
  * tag {@code {type:id}}, all session state the tag {@code {sessions}}, so that each script touches
  * one slot.
  *
- * <p>The cross-slot keys ({@link #due}, {@link #locksHeld}, {@link #userLocks}) take the document
- * they are used for, so that a Cluster layout can later give them a per-slot tag without changing
- * the callers.
+ * <p>The keys that gather several documents ({@link #due}, {@link #locksHeld}) take the document
+ * they are used for: one key each on standalone and Sentinel ({@code p:due}, {@code p:locks}); on a
+ * Redis Cluster ({@link #cluster}) one per hash slot, {@code p:{<tag>}:due} and {@code
+ * p:{<tag>}:locks}, whose tag ({@link ClusterSlots#tag}) falls in the document's slot, so that a
+ * document script declares only keys of its own slot.
  *
  * <p>Immutable and thread-safe.
  */
@@ -21,18 +23,40 @@ public final class RedisKeys {
   public static final Pattern PREFIX = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
 
   private final String prefix;
+  private final boolean cluster;
 
   /**
+   * The keys of a standalone or Sentinel deployment.
+   *
    * @param prefix the key prefix, e.g. {@code baton}
    * @throws IllegalArgumentException if the prefix does not match {@link #PREFIX}
    */
   public RedisKeys(String prefix) {
+    this(prefix, false);
+  }
+
+  private RedisKeys(String prefix, boolean cluster) {
     Objects.requireNonNull(prefix, "prefix");
     if (!PREFIX.matcher(prefix).matches()) {
       throw new IllegalArgumentException(
           "redis.keyPrefix '" + prefix + "' must match " + PREFIX.pattern());
     }
     this.prefix = prefix;
+    this.cluster = cluster;
+  }
+
+  /**
+   * The keys of a Redis Cluster deployment: per-slot deadline sets and lock counters.
+   *
+   * @throws IllegalArgumentException if the prefix does not match {@link #PREFIX}
+   */
+  public static RedisKeys cluster(String prefix) {
+    return new RedisKeys(prefix, true);
+  }
+
+  /** Whether this is the Redis Cluster layout. */
+  public boolean clustered() {
+    return cluster;
   }
 
   /** The prefix, without the separating colon. */
@@ -64,10 +88,10 @@ public final class RedisKeys {
 
   /**
    * The sorted set of documents by next deadline (microseconds) that the sweeper reads: {@code
-   * p:due} on standalone and Sentinel.
+   * p:due} on standalone and Sentinel, {@code p:{<tag>}:due} of the document's slot on a Cluster.
    */
   public String due(String documentId) {
-    return due();
+    return cluster ? dueOfSlot(ClusterSlots.slot(documentId)) : due();
   }
 
   /** The one deadline set of a standalone or Sentinel deployment. */
@@ -75,14 +99,29 @@ public final class RedisKeys {
     return prefix + ":due";
   }
 
-  /** The counter of locks held, for {@code stats()}: {@code p:locks}. */
+  /** The deadline set of the documents of one Cluster hash slot, {@code p:{<tag>}:due}. */
+  public String dueOfSlot(int slot) {
+    return slotPrefix(slot) + "}:due";
+  }
+
+  /** The counter of locks held, for {@code stats()}: {@code p:locks}, or the slot's on a Cluster. */
   public String locksHeld(String documentId) {
-    return locksHeld();
+    return cluster ? locksOfSlot(ClusterSlots.slot(documentId)) : locksHeld();
   }
 
   /** The one lock counter of a standalone or Sentinel deployment. */
   public String locksHeld() {
     return prefix + ":locks";
+  }
+
+  /** The counter of locks held in the documents of one Cluster hash slot, {@code p:{<tag>}:locks}. */
+  public String locksOfSlot(int slot) {
+    return slotPrefix(slot) + "}:locks";
+  }
+
+  /** The start of a slot's key names: the prefix, a colon, an opening brace and the slot's tag. */
+  private String slotPrefix(int slot) {
+    return prefix + ":{" + ClusterSlots.tag(slot);
   }
 
   /** {@code p:user-locks:<userId>}: the resources a user may hold, a hint that locksOf verifies. */
@@ -156,6 +195,6 @@ public final class RedisKeys {
 
   @Override
   public String toString() {
-    return "RedisKeys[" + prefix + "]";
+    return "RedisKeys[" + prefix + (cluster ? ", cluster" : "") + "]";
   }
 }

@@ -35,10 +35,12 @@ import io.vertx.redis.client.Response;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
@@ -79,6 +81,13 @@ public final class RedisStore implements Store {
   /** The most due documents (or away sessions) one {@link #sweep} takes on; the rest wait for the next. */
   static final int SWEEP_BATCH = 1000;
 
+  /**
+   * On a Cluster, every this many sweeps (and on the first) the sweeper looks at the deadline sets
+   * of all 16384 slots, not only the active ones: how the deadlines recorded by a node that died
+   * are found (after at most this many sweep intervals: 5 s at the default 250 ms).
+   */
+  static final int FULL_SCAN_EVERY = 20;
+
   /** The node timeout of the short constructor (the server's default of {@code redis.nodeTimeout}). */
   public static final Duration DEFAULT_NODE_TIMEOUT = Duration.ofSeconds(5);
 
@@ -103,6 +112,10 @@ public final class RedisStore implements Store {
   private final String defaultPolicyJson;
   private final String gracesJson;
   private volatile StoreStats stats = new StoreStats(0, 0);
+  // Cluster sweeper state, only touched on the link's thread.
+  /** Slots whose deadline set this node wrote or last found not empty: looked at on every sweep. */
+  private final Set<Integer> activeSlots = new HashSet<>();
+  private long sweeps;
   private volatile boolean reachable;
 
   /**
@@ -147,10 +160,10 @@ public final class RedisStore implements Store {
     if (nodeTimeout.isNegative() || nodeTimeout.isZero()) {
       throw new IllegalArgumentException("nodeTimeout " + nodeTimeout + " must be positive");
     }
-    this.defaultPolicyJson = write(policyArgument(policies.defaultPolicy(), nodeId));
+    this.defaultPolicyJson = write(policyArgument(policies.defaultPolicy(), nodeId, keys.clustered()));
     Map<String, Long> graceByType = new LinkedHashMap<>();
     for (Map.Entry<String, Policy> e : policies.types().entrySet()) {
-      policyJsonByType.put(e.getKey(), write(policyArgument(e.getValue(), nodeId)));
+      policyJsonByType.put(e.getKey(), write(policyArgument(e.getValue(), nodeId, keys.clustered())));
       graceByType.put(e.getKey(), micros(e.getValue().disconnectGrace()));
     }
     Map<String, Object> graces = new LinkedHashMap<>();
@@ -444,8 +457,9 @@ public final class RedisStore implements Store {
 
   /**
    * Visits what is due: first the away sessions whose grace (or a membership's) is over, then the
-   * documents whose next deadline has come, at most {@link #SWEEP_BATCH} of each; then refreshes
-   * {@link #stats}. Any node may sweep at any time: every visit is a script that retires and
+   * documents whose next deadline has come, at most {@link #SWEEP_BATCH} of each (on a Cluster, per
+   * master, from the per-slot deadline sets: all slots every {@link #FULL_SCAN_EVERY}th sweep, the
+   * active ones in between; docs/redis-design.md, "Cluster"); then refreshes {@link #stats}. Any node may sweep at any time: every visit is a script that retires and
    * announces only what is still there, so nothing is announced twice.
    */
   @Override
@@ -468,15 +482,14 @@ public final class RedisStore implements Store {
           }
           return Future.all(visits);
         })
-        .compose(v -> due(keys.due()))
-        .compose(documentIds -> {
+        .compose(v -> keys.clustered() ? dueInSlots() : due(keys.due()).map(ids -> new DueDocuments(ids, -1)))
+        .compose(due -> {
           List<Future<JsonNode>> visits = new ArrayList<>();
-          for (String documentId : documentIds) {
+          for (String documentId : due.documentIds()) {
             visits.add(doc(LuaScript.SWEEP, documentId));
           }
-          return Future.all(visits);
+          return Future.all(visits).compose(v -> refreshStats(due.locks()));
         })
-        .compose(v -> refreshStats())
         .onComplete(ar -> reachable = ar.succeeded() || !unavailable(ar.cause())));
   }
 
@@ -667,19 +680,102 @@ public final class RedisStore implements Store {
     });
   }
 
-  private Future<Void> refreshStats() {
+  /**
+   * Reads the session count and, unless {@code locksKnown} is one already (the sum of a Cluster's
+   * per-slot counters, read with the deadlines), the lock counter; sets {@link #stats}.
+   */
+  private Future<Void> refreshStats(long locksKnown) {
     Future<Response> sessions = link.send(Request.cmd(Command.HLEN).arg(keys.resumeIndex()));
-    Future<Response> locks = link.send(Request.cmd(Command.GET).arg(keys.locksHeld()));
+    Future<Response> locks = locksKnown >= 0 ? Future.succeededFuture(null)
+        : link.send(Request.cmd(Command.GET).arg(keys.locksHeld()));
     return Future.all(sessions, locks)
         .transform(ar -> {
           if (ar.failed()) {
             return Future.failedFuture(failure(ar.cause()));
           }
           long s = sessions.result() == null ? 0 : sessions.result().toLong();
-          long l = locks.result() == null ? 0 : Long.parseLong(locks.result().toString());
+          long l = locksKnown >= 0 ? locksKnown
+              : locks.result() == null ? 0 : Long.parseLong(locks.result().toString());
           stats = new StoreStats(s, Math.max(0, l));
           return Future.succeededFuture();
         });
+  }
+
+  /** Documents whose deadline has come, and the locks held (-1 when not read). */
+  private record DueDocuments(List<String> documentIds, long locks) {}
+
+  /**
+   * On a Cluster: asks the masters ({@code CLUSTER SLOTS}) for the due documents and lock counts of
+   * the slots to look at ({@code due_slots.lua}, one call per master, in parallel, at most {@link
+   * #SWEEP_BATCH} documents each): every slot on every {@link #FULL_SCAN_EVERY}th sweep (and the
+   * first), else the {@link #activeSlots} only. Slots found without a deadline set leave the
+   * active set; slots found with one join it.
+   */
+  private Future<DueDocuments> dueInSlots() {
+    boolean full = sweeps++ % FULL_SCAN_EVERY == 0;
+    return link.send(Request.cmd(Command.CLUSTER).arg("SLOTS"))
+        .transform(ar -> ar.succeeded() ? Future.succeededFuture(ar.result()) : Future.failedFuture(failure(ar.cause())))
+        .compose(topology -> {
+          List<Future<JsonNode>> scans = new ArrayList<>();
+          List<List<Integer>> scanned = new ArrayList<>();
+          for (List<Integer> slots : slotsByMaster(topology).values()) {
+            List<Integer> look = full ? slots : slots.stream().filter(activeSlots::contains).toList();
+            if (look.isEmpty()) {
+              continue;
+            }
+            StringBuilder tags = new StringBuilder(look.size() * 4);
+            for (int slot : look) {
+              tags.append(ClusterSlots.tag(slot)).append(' ');
+            }
+            String dueKey = keys.dueOfSlot(look.get(0));
+            String start = dueKey.substring(0, dueKey.indexOf('{') + 1);
+            scanned.add(look);
+            scans.add(send(LuaScript.DUE_SLOTS, List.of(dueKey),
+                args(start, Integer.toString(SWEEP_BATCH), tags.toString()))
+                .compose(this::readJson));
+          }
+          return Future.all(scans).map(all -> {
+            List<String> ids = new ArrayList<>();
+            long locks = 0;
+            for (int i = 0; i < scans.size(); i++) {
+              JsonNode scan = scans.get(i).result();
+              for (JsonNode id : RedisEventCodec.list(scan.get("due"))) {
+                ids.add(id.asText());
+              }
+              scanned.get(i).forEach(activeSlots::remove);
+              for (JsonNode tag : RedisEventCodec.list(scan.get("active"))) {
+                activeSlots.add(ClusterSlots.slot(tag.asText()));
+              }
+              locks += scan.path("locks").asLong();
+            }
+            return new DueDocuments(ids, locks);
+          });
+        });
+  }
+
+  /**
+   * The slots of each master, by the master's node id, from a {@code CLUSTER SLOTS} reply: ranges
+   * {@code [start, end, [host, port, id], replicas…]}.
+   */
+  private static Map<String, List<Integer>> slotsByMaster(Response topology) {
+    Map<String, List<Integer>> out = new LinkedHashMap<>();
+    for (Response range : topology) {
+      Response master = range.get(2);
+      String id = master.size() > 2 ? master.get(2).toString() : master.get(0) + ":" + master.get(1);
+      List<Integer> slots = out.computeIfAbsent(id, x -> new ArrayList<>());
+      for (int slot = range.get(0).toInteger(); slot <= range.get(1).toInteger(); slot++) {
+        slots.add(slot);
+      }
+    }
+    return out;
+  }
+
+  private Future<JsonNode> readJson(Response response) {
+    try {
+      return Future.succeededFuture(json.readTree(response.toString()));
+    } catch (JsonProcessingException e) {
+      return Future.failedFuture(new BatonException(ErrorCode.INTERNAL, "unreadable reply: " + e.getMessage()));
+    }
   }
 
   private Future<List<String>> due(String key) {
@@ -701,7 +797,7 @@ public final class RedisStore implements Store {
    * The reply of a script: its result, its refusal (or null), the events it caused and, for a
    * document script, the document's event sequence number after it.
    */
-  private record Reply(JsonNode result, JsonNode error, List<Event> events, long seq) {}
+  private record Reply(JsonNode result, JsonNode error, List<Event> events, long seq, JsonNode hints, boolean next) {}
 
   /** Runs a document script: KEYS and the common ARGV of lib.lua, then {@code opArgs}. */
   private Future<JsonNode> doc(LuaScript script, String documentId, String... opArgs) {
@@ -716,7 +812,7 @@ public final class RedisStore implements Store {
   private List<String> documentArgs(String documentId, String... opArgs) {
     String type = documentId.substring(0, documentId.indexOf(':'));
     List<String> a = new ArrayList<>(args(policyJsonByType.getOrDefault(type, defaultPolicyJson), documentId,
-        keys.userLocksPrefix()));
+        keys.clustered() ? "" : keys.userLocksPrefix()));
     a.addAll(List.of(opArgs));
     return a;
   }
@@ -731,12 +827,33 @@ public final class RedisStore implements Store {
    * fails with its refusal if it refused.
    */
   private Future<JsonNode> run(LuaScript script, String documentId, List<String> k, List<String> a) {
-    return call(script, k, a).compose(reply -> handOn(documentId, reply.seq(), reply.events()).transform(x -> {
-      if (reply.error() != null) {
-        return Future.failedFuture(refusal(reply.error()));
+    return call(script, k, a).compose(reply -> {
+      applyHints(reply.hints());
+      if (documentId != null && reply.next() && keys.clustered()) {
+        activeSlots.add(ClusterSlots.slot(documentId));
       }
-      return Future.succeededFuture(reply.result());
-    }));
+      return handOn(documentId, reply.seq(), reply.events()).transform(x -> {
+        if (reply.error() != null) {
+          return Future.failedFuture(refusal(reply.error()));
+        }
+        return Future.succeededFuture(reply.result());
+      });
+    });
+  }
+
+  /**
+   * On a Cluster, applies the lock-hint changes a document script listed ({@code SADD}/{@code SREM}
+   * of {@code p:user-locks:<userId>}, in another slot), in reply order, without waiting: the hint
+   * only tells {@link #locksOf} where to look, and it verifies every entry. A lost write (Redis
+   * unreachable right then) leaves a stale entry, which costs one look, or a missing one, which
+   * hides that lock from {@code locksOf} until the user's next grant there.
+   */
+  private void applyHints(JsonNode hints) {
+    for (JsonNode h : RedisEventCodec.list(hints)) {
+      Command command = h.path("held").asBoolean() ? Command.SADD : Command.SREM;
+      link.send(Request.cmd(command).arg(keys.userLocks(RedisEventCodec.text(h, "user")))
+          .arg(RedisEventCodec.text(h, "resource")));
+    }
   }
 
   /** Runs a script and decodes its reply, without handing on its events. */
@@ -746,7 +863,8 @@ public final class RedisStore implements Store {
         JsonNode reply = json.readTree(response.toString());
         JsonNode error = reply.get("error");
         return Future.succeededFuture(new Reply(reply.get("result"), RedisEventCodec.absent(error) ? null : error,
-            codec.decodeEvents(reply.get("events")), reply.path("seq").asLong(0)));
+            codec.decodeEvents(reply.get("events")), reply.path("seq").asLong(0), reply.get("hints"),
+            !RedisEventCodec.absent(reply.get("next"))));
       } catch (JsonProcessingException | RuntimeException e) {
         return Future.failedFuture(new BatonException(ErrorCode.INTERNAL,
             "unreadable reply of " + script.file() + ": " + e.getMessage()));
@@ -899,8 +1017,11 @@ public final class RedisStore implements Store {
     return d.toNanos() / 1000L;
   }
 
-  /** The policy argument of document scripts (ARGV[3]), with the node id they name in published messages. */
-  private static Map<String, Object> policyArgument(Policy p, String nodeId) {
+  /**
+   * The policy argument of document scripts (ARGV[3]), with the node id they name in published
+   * messages and whether they publish by sharded pub/sub (on a Cluster).
+   */
+  private static Map<String, Object> policyArgument(Policy p, String nodeId, boolean sharded) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("ttl", micros(p.lockTtl()));
     m.put("grace", micros(p.disconnectGrace()));
@@ -913,6 +1034,7 @@ public final class RedisStore implements Store {
     m.put("requestInterval", micros(REQUEST_INTERVAL));
     m.put("idleRecord", micros(IDLE_RECORD_TTL));
     m.put("node", nodeId);
+    m.put("sharded", sharded);
     return m;
   }
 

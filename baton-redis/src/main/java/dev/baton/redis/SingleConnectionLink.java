@@ -18,6 +18,15 @@ import java.util.concurrent.TimeoutException;
  * written from that context, so commands reach Redis in the order {@link #send} was called and
  * their replies complete, in that order, on the context's thread.
  *
+ * <p><b>Redis Cluster</b> ({@link io.vertx.redis.client.RedisClientType#CLUSTER} options): the
+ * "connection" is the Vert.x cluster connection, one pipelined connection per master, opened from
+ * the link's context, each command routed by the slot of its first key ({@code EVALSHA} by {@code
+ * KEYS[1]}). Order then holds per master, so per document (all keys of a document are in one
+ * slot); commands on different masters complete in any order, on the same thread. A {@code MOVED}
+ * reply (the slot has a new owner after a resharding or a failover) fails its command and drops the
+ * connection, so that the next command starts from a fresh slot map; {@code ASK}, {@code TRYAGAIN}
+ * and {@code CLUSTERDOWN} are retried by the client.
+ *
  * <p>The connection is opened on the first command and again after it failed or closed (Redis
  * restarted, network cut). A command not answered within {@code commandTimeout} fails with a {@link
  * TimeoutException}, and the connection is dropped (failing every command still waiting on it) so
@@ -104,9 +113,18 @@ public final class SingleConnectionLink implements RedisLink, AutoCloseable {
       if (ar.succeeded()) {
         reply.tryComplete(ar.result());
       } else {
+        if (moved(ar.cause()) && connection == current) {
+          drop();
+        }
         reply.tryFail(ar.cause());
       }
     });
+  }
+
+  /** A Cluster redirection: the slot map the connection routes by is out of date. */
+  private static boolean moved(Throwable t) {
+    String message = t.getMessage();
+    return message != null && message.startsWith("MOVED");
   }
 
   private Future<RedisConnection> connection() {

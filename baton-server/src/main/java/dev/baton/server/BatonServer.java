@@ -122,7 +122,8 @@ public final class BatonServer {
       Hub hub = new Hub(this::localMembersChanged);
       this.hub = hub;
       AuditingSink auditing = new AuditingSink(hub, audit);
-      RedisKeys keys = new RedisKeys(config.redis().keyPrefix());
+      RedisKeys keys = RedisUris.cluster(redisOptions) ? RedisKeys.cluster(config.redis().keyPrefix())
+          : new RedisKeys(config.redis().keyPrefix());
       this.redisLink = SingleConnectionLink.create(vertx, redisOptions, REDIS_COMMAND_TIMEOUT);
       this.relay = new RedisEventRelay(vertx, redisOptions, redisLink, keys, nodeId, hub, auditing, auditing::observe);
       this.redisStore = new RedisStore(redisLink, keys, config.policies(), relay, RedisTime.server(), nodeId,

@@ -3,6 +3,8 @@ package dev.baton.server;
 import io.vertx.redis.client.RedisClientType;
 import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.RedisRole;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Turns {@code redis.uri} into the Vert.x client's options:
@@ -13,19 +15,30 @@ import io.vertx.redis.client.RedisRole;
  *   <li>{@code redis-sentinel://[user:password@]host:port[,host:port…][/db][#master]} (and
  *       {@code rediss-sentinel://}): the master named {@code master} (default {@code mymaster}) as the
  *       listed Sentinels report it, followed across failovers; the credentials are used for the
- *       Sentinels and the master alike.
+ *       Sentinels and the master alike;
+ *   <li>{@code redis-cluster://[user:password@]host:port[,host:port…]} (and {@code rediss-cluster://}):
+ *       a Redis Cluster; the listed nodes are seeds, the client learns every master from them ({@code
+ *       CLUSTER SLOTS}); the credentials are used for every node. No database number (a Cluster has
+ *       only database 0).
  * </ul>
  *
- * A standalone URI that lists several hosts (a Redis Cluster) is refused for now (see
- * docs/redis-design.md, "Cluster"). Stateless.
+ * A {@code redis://} URI that lists several hosts is refused with a hint to the Cluster and
+ * Sentinel forms (it is ambiguous). {@link #cluster} tells the server which key layout to use.
+ * Stateless.
  */
 final class RedisUris {
 
   private RedisUris() {}
 
+  /** Whether {@code options} (from {@link #options}) reach a Redis Cluster. */
+  static boolean cluster(RedisOptions options) {
+    return options.getType() == RedisClientType.CLUSTER;
+  }
+
   /**
-   * @throws IllegalArgumentException for a Cluster URI or a URI without a host; the message never
-   *     contains the URI (it may carry a password)
+   * @throws IllegalArgumentException for several hosts in a {@code redis://} URI, a URI without a
+   *     host, a Cluster URI with a database; the message never contains the URI (it may carry a
+   *     password)
    */
   static RedisOptions options(String uri) {
     int schemeEnd = uri.indexOf("://");
@@ -37,8 +50,8 @@ final class RedisUris {
     switch (scheme) {
       case "redis", "rediss" -> {
         if (hosts(rest).contains(",")) {
-          throw new IllegalArgumentException("redis.uri lists several hosts, a Redis Cluster: not supported yet;"
-              + " use one server (redis://) or Sentinel (redis-sentinel://host:port,host:port#master)");
+          throw new IllegalArgumentException("redis.uri redis:// lists several hosts; for a Redis Cluster use"
+              + " redis-cluster://host:port,host:port, for Sentinel redis-sentinel://host:port,host:port#master");
         }
         return new RedisOptions().setType(RedisClientType.STANDALONE).setConnectionString(uri);
       }
@@ -81,6 +94,33 @@ final class RedisUris {
           }
         }
         return options;
+      }
+      case "redis-cluster", "rediss-cluster" -> {
+        String userInfo = "";
+        int at = rest.lastIndexOf('@');
+        if (at >= 0) {
+          userInfo = rest.substring(0, at + 1);
+          rest = rest.substring(at + 1);
+        }
+        int slash = rest.indexOf('/');
+        if (slash >= 0) {
+          String path = rest.substring(slash);
+          if (!path.equals("/") && !path.equals("/0")) {
+            throw new IllegalArgumentException("redis.uri names a database: a Redis Cluster has only database 0");
+          }
+          rest = rest.substring(0, slash);
+        }
+        String endpointScheme = scheme.equals("rediss-cluster") ? "rediss://" : "redis://";
+        List<String> seeds = new ArrayList<>();
+        for (String host : rest.split(",")) {
+          if (!host.isBlank()) {
+            seeds.add(endpointScheme + userInfo + host.strip());
+          }
+        }
+        if (seeds.isEmpty()) {
+          throw new IllegalArgumentException("redis.uri names no Redis Cluster node");
+        }
+        return new RedisOptions().setType(RedisClientType.CLUSTER).setEndpoints(seeds);
       }
       default -> throw new IllegalArgumentException("redis.uri scheme " + scheme + " is not supported");
     }

@@ -8,7 +8,7 @@ import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.RedisRole;
 import org.junit.jupiter.api.Test;
 
-/** {@code redis.uri} to client options: standalone, Sentinel, a refused Cluster. */
+/** {@code redis.uri} to client options: standalone, Sentinel, Cluster, refusals. */
 class RedisUrisTest {
 
   @Test
@@ -41,10 +41,33 @@ class RedisUrisTest {
   }
 
   @Test
-  void severalHostsWithoutSentinelAreAClusterAndRefusedWithoutEchoingThePassword() {
+  void severalHostsInAPlainUriAreRefusedWithAHintAndWithoutEchoingThePassword() {
     assertThatThrownBy(() -> RedisUris.options("redis://:hunter2@a:7000,b:7001"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("Redis Cluster: not supported yet")
+        .hasMessageContaining("redis-cluster://host:port,host:port")
+        .hasMessageNotContaining("hunter2");
+  }
+
+  @Test
+  void aClusterUriNamesEverySeedWithTheCredentials() {
+    RedisOptions o = RedisUris.options("redis-cluster://:secret@a:7000, b:7001,c:7002");
+    assertThat(o.getType()).isEqualTo(RedisClientType.CLUSTER);
+    assertThat(RedisUris.cluster(o)).isTrue();
+    assertThat(o.getEndpoints())
+        .containsExactly("redis://:secret@a:7000", "redis://:secret@b:7001", "redis://:secret@c:7002");
+    assertThat(RedisUris.options("rediss-cluster://a:7000/0").getEndpoints()).containsExactly("rediss://a:7000");
+    assertThat(RedisUris.cluster(RedisUris.options("redis://a:7000"))).isFalse();
+  }
+
+  @Test
+  void aClusterUriWithADatabaseOrNoHostIsRefusedWithoutEchoingThePassword() {
+    assertThatThrownBy(() -> RedisUris.options("redis-cluster://:hunter2@a:7000/3"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("only database 0")
+        .hasMessageNotContaining("hunter2");
+    assertThatThrownBy(() -> RedisUris.options("redis-cluster://:hunter2@"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("names no Redis Cluster node")
         .hasMessageNotContaining("hunter2");
   }
 }

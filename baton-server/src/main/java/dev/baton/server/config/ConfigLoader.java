@@ -25,7 +25,8 @@ final class ConfigLoader {
   private static final Pattern KEY_PREFIX = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
   private static final Duration MAX_NODE_TIMEOUT = Duration.ofMinutes(10);
   private static final Set<String> REDIS_SCHEMES =
-      Set.of("redis", "rediss", "redis-sentinel", "rediss-sentinel", "redis-socket");
+      Set.of("redis", "rediss", "redis-sentinel", "rediss-sentinel", "redis-cluster", "rediss-cluster",
+          "redis-socket");
 
   private final SecureRandom random;
 
@@ -128,8 +129,8 @@ final class ConfigLoader {
     if (colon < 0 || !REDIS_SCHEMES.contains(uri.substring(0, colon))) {
       // The URI may carry a password: name the scheme rule, not the value.
       throw new ConfigException(
-          "redis.uri must start with redis://, rediss://, redis-sentinel://, rediss-sentinel:// or"
-              + " redis-socket://");
+          "redis.uri must start with redis://, rediss://, redis-sentinel://, rediss-sentinel://,"
+              + " redis-cluster://, rediss-cluster:// or redis-socket://");
     }
     String prefix = Values.required("redis.keyPrefix", raw.text("redis.keyPrefix"));
     if (!KEY_PREFIX.matcher(prefix).matches()) {

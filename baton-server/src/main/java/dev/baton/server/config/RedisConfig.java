@@ -7,7 +7,7 @@ import java.util.Objects;
  * The {@code redis} section, used when {@code store.type} is redis. Immutable and thread-safe.
  *
  * @param uri a Redis URI as the client understands it ({@code redis://}, {@code rediss://},
- *     {@code redis-sentinel://}, {@code redis-socket://}; several comma-separated for a cluster);
+ *     {@code redis-sentinel://}, {@code redis-cluster://}, {@code redis-socket://}; see RedisUris);
  *     default {@code redis://127.0.0.1:6379}. May carry a password: do not log it.
  * @param keyPrefix the first segment of every key (default {@code baton}); letters, digits and
  *     {@code _.:-} only, so it can never contain a hash tag brace

@@ -43,7 +43,8 @@ class ConfigValidationTest {
         Arguments.of("store: {tokenFile: }", "store.tokenFile is missing"),
         Arguments.of(
             "redis: {uri: 'http://db:6379'}",
-            "redis.uri must start with redis://, rediss://, redis-sentinel://, rediss-sentinel:// or redis-socket://"),
+            "redis.uri must start with redis://, rediss://, redis-sentinel://, rediss-sentinel://, redis-cluster://,"
+                + " rediss-cluster:// or redis-socket://"),
         Arguments.of(
             "redis: {keyPrefix: 'a{b}'}",
             "redis.keyPrefix a{b} must match [A-Za-z0-9_.:-]{1,64} (no braces: they would break the {type:id} hash tag)"),

@@ -372,7 +372,7 @@ public final class TestServer implements AutoCloseable {
     private String pingTimeout = "10s";
     private String sweepInterval = "100ms";
     private boolean dev;
-    private Integer redisPort;
+    private String redisUri;
     private String redisPrefix;
     private String nodeTimeout = "1s";
     /** {@code policies.types}: type, then key path relative to the type (dots nest), then value. */
@@ -412,12 +412,23 @@ public final class TestServer implements AutoCloseable {
      * {@code prefix}: nodes built with the same port and prefix share their state.
      */
     public Builder redis(int port, String prefix) {
-      this.redisPort = port;
+      this.redisUri = "redis://127.0.0.1:" + port;
       this.redisPrefix = prefix;
       return this;
     }
 
-    /** {@code redis.nodeTimeout} (default here 1 s; written only with {@link #redis}). */
+    /**
+     * The Redis store on any {@code redis.uri} (e.g. {@code redis-cluster://…}) under key prefix
+     * {@code prefix}: nodes built with the same URI and prefix share their state.
+     */
+    public Builder redis(String uri, String prefix) {
+      this.redisUri = uri;
+      this.redisPrefix = prefix;
+      return this;
+    }
+
+    /** {@code redis.nodeTimeout} (default here 1 s; written only with {@link #redis(int, String)} or
+     * {@link #redis(String, String)}). */
     public Builder nodeTimeout(String timeout) {
       this.nodeTimeout = timeout;
       return this;
@@ -460,13 +471,13 @@ public final class TestServer implements AutoCloseable {
           "  pingInterval: " + pingInterval,
           "  pingTimeout: " + pingTimeout,
           "store:",
-          "  type: " + (redisPort == null ? "memory" : "redis"),
+          "  type: " + (redisUri == null ? "memory" : "redis"),
           "  sweepInterval: " + sweepInterval,
           "  tokenFile: '" + dir.resolve("fencing-counter") + "'",
           "redis:",
-          "  uri: redis://127.0.0.1:" + (redisPort == null ? 6379 : redisPort),
+          "  uri: " + (redisUri == null ? "redis://127.0.0.1:6379" : redisUri),
           "  keyPrefix: " + (redisPrefix == null ? "baton" : redisPrefix),
-          redisPort == null ? "" : "  nodeTimeout: " + nodeTimeout,
+          redisUri == null ? "" : "  nodeTimeout: " + nodeTimeout,
           "auth:",
           "  hmacSecret: '" + SECRET + "'",
           "audit:",

@@ -1,0 +1,249 @@
+package dev.baton.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import org.awaitility.Awaitility;
+
+import dev.baton.core.engine.Hub;
+import dev.baton.core.engine.Subscriber;
+import dev.baton.core.event.Event;
+import dev.baton.core.event.LockStateChanged;
+import dev.baton.core.event.PresenceJoined;
+import dev.baton.core.identity.Access;
+import dev.baton.core.identity.AccessRules;
+import dev.baton.core.identity.Principal;
+import dev.baton.core.model.JoinMode;
+import dev.baton.core.policy.Policies;
+import dev.baton.core.policy.Policy;
+import dev.baton.core.resource.ResourceId;
+import dev.baton.core.store.AcquireResult;
+import dev.baton.core.store.EventRecorder;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link RedisEventRelay} on a real three-master Redis Cluster ({@link RedisCluster}): node B (a
+ * store whose events go through a relay into a hub with one member) and node X (a bare store), each
+ * on its own Vert.x and its own cluster connections. Document channels are sharded: the test checks
+ * that each subscription sits on the master of its document's slot and that X's changes of
+ * documents on every master reach B's member.
+ */
+class RedisClusterEventRelayTest {
+
+  private static RedisCluster cluster;
+
+  private Vertx vertxB;
+  private Vertx vertxX;
+  private SingleConnectionLink linkB;
+  private SingleConnectionLink linkX;
+  private RedisEventRelay relay;
+  private RedisStore storeB;
+  private RedisStore storeX;
+  private RedisKeys keys;
+  private Hub hub;
+  private final Tab tab = new Tab("conn-b1");
+
+  @BeforeAll
+  static void startCluster() {
+    cluster = RedisCluster.start();
+  }
+
+  @AfterAll
+  static void stopCluster() {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  @BeforeEach
+  void nodes() {
+    keys = RedisKeys.cluster("t" + UUID.randomUUID().toString().replace("-", "").substring(0, 12));
+    Policies policies = new Policies(Policy.DEFAULT, Map.of());
+
+    vertxB = Vertx.vertx();
+    linkB = SingleConnectionLink.create(vertxB, cluster.options(), Duration.ofSeconds(5));
+    RedisEventRelay[] relays = new RedisEventRelay[1];
+    hub = new Hub(doc -> relays[0].localMembersChanged(doc));
+    Hub h = hub;
+    relay = new RedisEventRelay(vertxB, cluster.options(), linkB, keys, "node-b", hub, h::publish, e -> {});
+    relays[0] = relay;
+    storeB = new RedisStore(linkB, keys, policies, relay, RedisTime.server(), "node-b", Duration.ofSeconds(5),
+        NodeListener.NONE);
+    relay.start(storeB);
+
+    vertxX = Vertx.vertx();
+    linkX = SingleConnectionLink.create(vertxX, cluster.options(), Duration.ofSeconds(5));
+    storeX = new RedisStore(linkX, keys, policies, new EventRecorder(), RedisTime.server(), "node-x");
+  }
+
+  @AfterEach
+  void close() throws Exception {
+    relay.close();
+    linkB.close();
+    linkX.close();
+    vertxB.close().await(10, TimeUnit.SECONDS);
+    vertxX.close().await(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void changesOnAnotherNodeOfDocumentsOnEveryMasterReachTheMembersOfThisNode() {
+    List<ResourceId> resources = onePerMaster();
+    int sessionsMaster = cluster.portOfSlot(ClusterSlots.slotOfKey(keys.resumeIndex()));
+    assertThat(resources).extracting(r -> cluster.portOfSlot(ClusterSlots.slot(r.document())))
+        .as("the documents' masters, one of them not the master of the session keys")
+        .doesNotHaveDuplicates()
+        .anyMatch(port -> port != sessionsMaster);
+
+    hub.expect(tab);
+    String bob = await(storeB.openSession(principal("bob"), tab.connectionId())).sessionId();
+    for (ResourceId r : resources) {
+      await(storeB.join(bob, r, JoinMode.VIEW, true));
+    }
+    Awaitility.await().atMost(Duration.ofSeconds(10)).until(relay::connected);
+    for (ResourceId r : resources) {
+      String channel = keys.events(r.document());
+      try (RawRedis raw = new RawRedis(cluster.portOfSlot(ClusterSlots.slot(r.document())))) {
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> shardSubscribers(raw, channel) == 1);
+      }
+    }
+
+    String xavier = await(storeX.openSession(principal("xavier"), "conn-x1")).sessionId();
+    for (ResourceId r : resources) {
+      await(storeX.join(xavier, r, JoinMode.VIEW, true));
+      assertThat(await(storeX.acquire(xavier, r, false, false))).isInstanceOf(AcquireResult.Granted.class);
+    }
+
+    for (ResourceId r : resources) {
+      Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> tab.events().stream()
+          .anyMatch(e -> e instanceof PresenceJoined j && j.resource().equals(r) && j.member().userId().equals("xavier")));
+      Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> tab.events().stream()
+          .anyMatch(e -> e instanceof LockStateChanged l && l.resource().equals(r) && l.lock().held()
+              && l.lock().holder().userId().equals("xavier")));
+    }
+  }
+
+  @Test
+  void aMemberLeavingUnsubscribesTheShardChannel() {
+    ResourceId r = onePerMaster().get(2);
+    String channel = keys.events(r.document());
+    hub.expect(tab);
+    String bob = await(storeB.openSession(principal("bob"), tab.connectionId())).sessionId();
+    await(storeB.join(bob, r, JoinMode.VIEW, true));
+    try (RawRedis raw = new RawRedis(cluster.portOfSlot(ClusterSlots.slot(r.document())))) {
+      Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> shardSubscribers(raw, channel) == 1);
+
+      await(storeB.leave(bob, r));
+
+      Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> shardSubscribers(raw, channel) == 0);
+    }
+    assertThat(relay.connected()).as("an unsubscription asked for is no reason to reconnect").isTrue();
+  }
+
+  @Test
+  void aDocumentWhoseSlotMovesToAnotherMasterKeepsItsTokensAndItsEvents() {
+    ResourceId r = ResourceId.parse("report:moving:diagnosis");
+    int slot = ClusterSlots.slot(r.document());
+    String channel = keys.events(r.document());
+    hub.expect(tab);
+    String bob = await(storeB.openSession(principal("bob"), tab.connectionId())).sessionId();
+    await(storeB.join(bob, r, JoinMode.VIEW, true));
+    String xavier = await(storeX.openSession(principal("xavier"), "conn-x1")).sessionId();
+    await(storeX.join(xavier, r, JoinMode.VIEW, true));
+    long before = ((AcquireResult.Granted) await(storeX.acquire(xavier, r, false, false))).lease().token();
+    await(storeX.release(xavier, r));
+    int from = cluster.portOfSlot(slot);
+    try (RawRedis raw = new RawRedis(from)) {
+      Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> shardSubscribers(raw, channel) == 1);
+    }
+    int to = cluster.ports().stream().filter(p -> p != from).findFirst().orElseThrow();
+
+    int moved = cluster.moveSlot(slot, to);
+
+    assertThat(moved).as("the document's keys and the slot's deadline set and lock counter").isGreaterThanOrEqualTo(4);
+    try (RawRedis raw = new RawRedis(to)) {
+      assertThat(raw.call("GET", keys.fence(r.document()))).isEqualTo(Long.toString(before));
+      Awaitility.await("node B subscribed again, on the new master").atMost(Duration.ofSeconds(10))
+          .until(() -> shardSubscribers(raw, channel) == 1);
+    }
+    // The first commands may meet the old slot map (MOVED: UNAVAILABLE, retryable): retry as a client would.
+    long[] after = new long[1];
+    Awaitility.await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> {
+      after[0] = ((AcquireResult.Granted) await(storeX.acquire(xavier, r, false, false))).lease().token();
+      return true;
+    });
+    assertThat(after[0]).as("the fencing counter moved with its document").isGreaterThan(before);
+    Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> tab.events().stream()
+        .anyMatch(e -> e instanceof LockStateChanged l && l.lock().held() && l.lock().token() == after[0]));
+  }
+
+  /** Documents {@code report:<n>}, the first whose slots fall on the first, second and third master. */
+  private static List<ResourceId> onePerMaster() {
+    List<ResourceId> out = new ArrayList<>();
+    Set<Integer> masters = new HashSet<>();
+    for (int i = 0; out.size() < RedisCluster.RANGES.length; i++) {
+      ResourceId r = ResourceId.parse("report:r" + i + ":diagnosis");
+      if (masters.add(cluster.portOfSlot(ClusterSlots.slot(r.document())))) {
+        out.add(r);
+      }
+    }
+    out.sort((a, b) -> Integer.compare(ClusterSlots.slot(a.document()), ClusterSlots.slot(b.document())));
+    return out;
+  }
+
+  private static long shardSubscribers(RawRedis raw, String channel) {
+    @SuppressWarnings("unchecked")
+    List<Object> reply = (List<Object>) raw.call("PUBSUB", "SHARDNUMSUB", channel);
+    return (Long) reply.get(1);
+  }
+
+  /** The hub's member on node B: records what it is handed. */
+  private static final class Tab implements Subscriber {
+    private final String connectionId;
+    private final List<Event> events = Collections.synchronizedList(new ArrayList<>());
+
+    Tab(String connectionId) {
+      this.connectionId = connectionId;
+    }
+
+    @Override
+    public String connectionId() {
+      return connectionId;
+    }
+
+    @Override
+    public void deliver(Event event) {
+      events.add(event);
+    }
+
+    List<Event> events() {
+      synchronized (events) {
+        return List.copyOf(events);
+      }
+    }
+  }
+
+  private static Principal principal(String userId) {
+    return new Principal(userId, "Dr. " + userId, Set.of(), AccessRules.uniform(Access.EDIT));
+  }
+
+  private static <T> T await(CompletionStage<T> stage) {
+    try {
+      return stage.toCompletableFuture().get(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,126 @@
+package dev.baton.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.baton.core.event.EventSink;
+import dev.baton.core.model.Lease;
+import dev.baton.core.policy.Policies;
+import dev.baton.core.resource.ResourceId;
+import dev.baton.core.store.Store;
+import dev.baton.core.store.StoreContractPhase2;
+import dev.baton.core.store.StoreStats;
+import dev.baton.core.time.FakeClock;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The whole store contract against {@link RedisStore} on a real three-master Redis Cluster
+ * ({@link RedisCluster}), with the Cluster key layout ({@link RedisKeys#cluster}) and a link over the
+ * Vert.x cluster client. Plus: documents really spread over the masters, their keys (fencing
+ * counter, per-slot deadline set and lock counter) each in the document's slot, the counter without
+ * a TTL.
+ */
+class RedisClusterStoreTest extends StoreContractPhase2 {
+
+  private static RedisCluster cluster;
+  private static Vertx vertx;
+  private static SingleConnectionLink link;
+
+  private final FakeClock clock = new FakeClock(RedisStoreTest.START_NANOS, RedisStoreTest.START_WALL_MS);
+  private String prefix;
+
+  @BeforeAll
+  static void startCluster() {
+    cluster = RedisCluster.start();
+    vertx = Vertx.vertx();
+    link = SingleConnectionLink.create(vertx, cluster.options(), Duration.ofSeconds(5));
+  }
+
+  @AfterAll
+  static void stopCluster() throws Exception {
+    if (link != null) {
+      link.close();
+      vertx.close().await(10, TimeUnit.SECONDS);
+    }
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  @Override
+  protected Store newStore(Policies policies, EventSink sink) {
+    prefix = "t" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    return new RedisStore(link, RedisKeys.cluster(prefix), policies, sink, RedisTime.injected(clock), "node-a");
+  }
+
+  @Override
+  protected void advance(Duration d) {
+    clock.advance(d);
+  }
+
+  @Override
+  protected Duration tick() {
+    return Duration.ofNanos(1000);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Cluster only
+
+  @Test
+  void documentsLandOnSeveralMastersWithAllTheirKeysInTheirSlotAndAFenceWithoutTtl() {
+    RedisKeys keys = RedisKeys.cluster(prefix);
+    Set<Integer> masters = new HashSet<>();
+    for (int i = 0; i < 12; i++) {
+      ResourceId r = ResourceId.parse("report:spread" + i + ":diagnosis");
+      Tab alice = viewer("alice" + i, r);
+      Lease lease = acquire(alice, r);
+      String doc = r.document();
+      int slot = ClusterSlots.slot(doc);
+      int port = cluster.portOfSlot(slot);
+      try (RawRedis raw = new RawRedis(port)) {
+        for (String key : List.of(keys.document(doc), keys.members(doc), keys.fence(doc), keys.due(doc),
+            keys.locksHeld(doc))) {
+          assertThat(raw.call("CLUSTER", "KEYSLOT", key)).as(key).isEqualTo((long) slot);
+          assertThat(raw.call("EXISTS", key)).as(key + " on the master of slot " + slot).isEqualTo(1L);
+        }
+        assertThat(raw.call("GET", keys.fence(doc))).isEqualTo(Long.toString(lease.token()));
+        assertThat(raw.call("PTTL", keys.fence(doc))).as("the fencing counter never expires").isEqualTo(-1L);
+        assertThat((Long) raw.call("CLUSTER", "COUNTKEYSINSLOT", Long.toString(slot))).isGreaterThanOrEqualTo(5L);
+      }
+      masters.add(port);
+    }
+    assertThat(masters).as("masters holding documents").hasSize(3);
+  }
+
+  @Test
+  void theSweeperFindsDueDocumentsOnEveryMasterAndCountsTheirLocks() {
+    List<ResourceId> resources = List.of(ResourceId.parse("report:a1:diagnosis"),
+        ResourceId.parse("report:b2:diagnosis"), ResourceId.parse("report:c3:diagnosis"),
+        ResourceId.parse("report:d4:diagnosis"), ResourceId.parse("report:e5:diagnosis"));
+    Set<Integer> masters = new HashSet<>();
+    for (ResourceId r : resources) {
+      acquire(viewer("u-" + r.id(), r), r);
+      masters.add(cluster.portOfSlot(ClusterSlots.slot(r.document())));
+    }
+    assertThat(masters).hasSizeGreaterThan(1);
+    sweep();
+    assertThat(store().stats().locks()).isEqualTo(resources.size());
+
+    advance(TTL);
+    sweep(); // expires them; the lock counters were read before its visits (stats: one sweep old)
+    sweep();
+
+    assertThat(store().stats()).isEqualTo(new StoreStats(resources.size(), 0));
+    for (ResourceId r : resources) {
+      assertThat(state(r, null).lock().held()).as(r.toString()).isFalse();
+    }
+  }
+}
