@@ -7,11 +7,17 @@
 #
 #   baton-bench/presence-peers.sh --viewers 1000 --rate 6 --warmup 5 --duration 60 --rounds 2 --out /tmp/presence
 #
+# --connect-concurrency N (default 256, loadgen's): joins in flight while connecting. On Redis every
+# join of a document returns its whole member list (O(members) of script time), so 256 joins at once
+# into one 1,000-member document can queue past the 5 s Redis command timeout on a starved machine.
+# --only baton1,baton2,hocuspocus picks the systems.
+#
 # Exits non-zero if any run fails or reports an error.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 viewers=1000 rate=6 warmup=5 duration=60 rounds=1 out=presence-results only=baton1,baton2,hocuspocus
+connect=256
 while [ $# -gt 0 ]; do
   case "$1" in
     --viewers) viewers=$2; shift 2 ;;
@@ -21,12 +27,15 @@ while [ $# -gt 0 ]; do
     --rounds) rounds=$2; shift 2 ;;
     --out) out=$2; shift 2 ;;
     --only) only=$2; shift 2 ;;
+    --connect-concurrency) connect=$2; shift 2 ;;
     *) echo "unknown option $1 (see the header of $0)" >&2; exit 2 ;;
   esac
 done
 
-BATON=baton-server/target/baton.jar
-BENCH=baton-bench/target/benchmarks.jar
+# The jars (PEERS_BATON_JAR, PEERS_BENCH_JAR: run from copies while the worktree rebuilds; not
+# BATON_*, which the server reads as configuration and refuses when unknown).
+BATON=${PEERS_BATON_JAR:-baton-server/target/baton.jar}
+BENCH=${PEERS_BENCH_JAR:-baton-bench/target/benchmarks.jar}
 HOCUS=baton-bench/peers/hocuspocus
 SECRET='presence-peers-secret-0123456789abcdef-0123'
 mkdir -p "$out"
@@ -58,13 +67,19 @@ free_port() {
   echo "$p"
 }
 
+# wait_ready PORT NAME: until the node answers ready; fails at once if it exited (with its log).
 wait_ready() {
-  local port=$1 i
-  for i in $(seq 1 240); do
+  local port=$1 name=$2 i
+  for i in $(seq 1 480); do
     curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null 2>&1 && return 0
+    if ! kill -0 "$node_pid" 2>/dev/null; then
+      cat "$work/$name.log" >&2
+      echo "node $name exited before it was ready" >&2
+      return 1
+    fi
     sleep 0.5
   done
-  echo "node on port $port not ready after 120 s" >&2
+  echo "node $name on port $port not ready after 240 s" >&2
   return 1
 }
 
@@ -95,7 +110,7 @@ loadgen() {
   local name=$1
   shift
   if ! BATON_AUTH_HMAC_SECRET=$SECRET java -jar "$BATON" loadgen --connections $((viewers + 1)) \
-      --documents 1 --viewers "$viewers" --rate "$rate" --warmup "${warmup}s" --duration "${duration}s" \
+      --documents 1 --viewers "$viewers" --rate "$rate" --connect-concurrency "$connect" --warmup "${warmup}s" --duration "${duration}s" \
       --out "$out/$name.json" "$@" > "$work/$name.out" 2>&1; then
     cat "$work/$name.out" >&2
     echo "loadgen $name failed" >&2
@@ -116,7 +131,7 @@ for round in $(seq 1 "$rounds"); do
   if [[ ",$only," == *,baton1,* ]]; then
     port=$(free_port)
     start_node one "$port" memory
-    wait_ready "$port"
+    wait_ready "$port" one
     loadgen "baton-one-node-r$round" --url "ws://127.0.0.1:$port/v1/ws" --server-pid "$node_pid"
     stop_all
   fi
@@ -129,11 +144,11 @@ for round in $(seq 1 "$rounds"); do
     p1=$(free_port)
     start_node a "$p1" redis "redis://127.0.0.1:$rport" "bench-r$round"
     pid1=$node_pid
-    wait_ready "$p1"
+    wait_ready "$p1" a
     p2=$(free_port)
     start_node b "$p2" redis "redis://127.0.0.1:$rport" "bench-r$round"
     pid2=$node_pid
-    wait_ready "$p2"
+    wait_ready "$p2" b
     loadgen "baton-two-nodes-r$round" --url "ws://127.0.0.1:$p1/v1/ws" --url "ws://127.0.0.1:$p2/v1/ws" \
       --server-pid "$pid1" --server-pid "$pid2"
     stop_all
