@@ -12,7 +12,7 @@
 # into one 1,000-member document can queue past the 5 s Redis command timeout on a starved machine.
 # --only baton1,baton2,hocuspocus picks the systems.
 #
-# Exits non-zero if any run fails or reports an error.
+# Every run is attempted; exits non-zero at the end if any run failed or reported an error.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -41,6 +41,7 @@ SECRET='presence-peers-secret-0123456789abcdef-0123'
 mkdir -p "$out"
 work=$(mktemp -d)
 pids=()
+failed=0
 
 stop_all() {
   local p
@@ -132,7 +133,7 @@ for round in $(seq 1 "$rounds"); do
     port=$(free_port)
     start_node one "$port" memory
     wait_ready "$port" one
-    loadgen "baton-one-node-r$round" --url "ws://127.0.0.1:$port/v1/ws" --server-pid "$node_pid"
+    loadgen "baton-one-node-r$round" --url "ws://127.0.0.1:$port/v1/ws" --server-pid "$node_pid" || failed=1
     stop_all
   fi
   if [[ ",$only," == *,baton2,* ]]; then
@@ -150,7 +151,7 @@ for round in $(seq 1 "$rounds"); do
     pid2=$node_pid
     wait_ready "$p2" b
     loadgen "baton-two-nodes-r$round" --url "ws://127.0.0.1:$p1/v1/ws" --url "ws://127.0.0.1:$p2/v1/ws" \
-      --server-pid "$pid1" --server-pid "$pid2"
+      --server-pid "$pid1" --server-pid "$pid2" || failed=1
     stop_all
   fi
   if [[ ",$only," == *,hocuspocus,* ]]; then
@@ -160,10 +161,11 @@ for round in $(seq 1 "$rounds"); do
       [ -d "$HOCUS/node_modules" ] || (cd "$HOCUS" && npm ci --no-audit --no-fund --silent)
       node "$HOCUS/bench.mjs" --viewers "$viewers" --rate "$rate" --warmup "$warmup" --duration "$duration" \
         --out "$out/hocuspocus-r$round.json" > "$work/hocuspocus.out" 2>&1 \
-        || { cat "$work/hocuspocus.out" >&2; echo "hocuspocus failed" >&2; exit 1; }
-      echo "hocuspocus-r$round: $(tr -d ' \n' < "$out/hocuspocus-r$round.json" | grep -oE '"fanoutMs":\{[^}]*\}')" \
+        || { cat "$work/hocuspocus.out" >&2; echo "hocuspocus failed" >&2; failed=1; }
+      [ -f "$out/hocuspocus-r$round.json" ] && echo "hocuspocus-r$round: $(tr -d ' \n' < "$out/hocuspocus-r$round.json" | grep -oE '"fanoutMs":\{[^}]*\}')" \
         "$(tr -d ' \n' < "$out/hocuspocus-r$round.json" | grep -oE '"(rss|heap)PerConnection":[0-9]+' | tr '\n' ' ')"
     fi
   fi
 done
 echo "results in $out"
+exit "$failed"
