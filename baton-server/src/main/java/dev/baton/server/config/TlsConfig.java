@@ -5,12 +5,13 @@ import java.util.Objects;
 
 /**
  * The {@code server.tls} section: native TLS for the WebSocket and the HTTP API (docs/security.md).
- * Both files are PEM and were readable and held the expected block when the configuration was loaded.
+ * Both files are PEM; when the configuration was loaded they were readable and the key belonged to the
+ * certificate.
  * Immutable and thread-safe.
  *
  * @param certFile the certificate chain ({@code -----BEGIN CERTIFICATE-----}, leaf first)
- * @param keyFile the private key of the leaf certificate (PKCS#8 {@code PRIVATE KEY}, or PKCS#1 {@code
- *     RSA PRIVATE KEY}), unencrypted
+ * @param keyFile the private key of the leaf certificate, unencrypted PKCS#8 ({@code PRIVATE KEY}), RSA
+ *     or EC
  */
 public record TlsConfig(Path certFile, Path keyFile) {
 
