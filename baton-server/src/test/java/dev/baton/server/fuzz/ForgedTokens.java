@@ -102,11 +102,6 @@ final class ForgedTokens {
     return forged.get(random.nextInt(forged.size()));
   }
 
-  /** How many different forgeries there are. */
-  int size() {
-    return forged.size();
-  }
-
   private static JWTClaimsSet.Builder claims(String sub, long issuedMs, long expiresMs) {
     return new JWTClaimsSet.Builder()
         .subject(sub)

@@ -241,9 +241,4 @@ final class Lane implements Runnable {
       ws = null;
     }
   }
-
-  /** Frames this lane sent. */
-  int sent() {
-    return sent;
-  }
 }
