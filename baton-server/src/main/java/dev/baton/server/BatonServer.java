@@ -34,6 +34,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.redis.client.RedisOptions;
 import java.io.IOException;
@@ -158,6 +159,8 @@ public final class BatonServer {
         .setMaxWebSocketFrameSize(config.server().maxFrameBytes())
         .setMaxWebSocketMessageSize(config.server().maxFrameBytes())
         .setWebSocketSubProtocols(List.of(WebSocketEndpoint.SUBPROTOCOL));
+    config.server().tls().ifPresent(tls -> options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
+        .setCertPath(tls.certFile().toString()).setKeyPath(tls.keyFile().toString())));
     auditFlusher.start();
     ExpirySweeper sweeper = new ExpirySweeper(store, this::sweepFailed);
     Future<Void> first = Future.succeededFuture();
@@ -183,8 +186,9 @@ public final class BatonServer {
       if (config.dev()) {
         log.warn("DEV MODE: loopback only, tokens from POST /dev/token, demo at /demo/; never use in production");
       }
-      log.info("Baton node {} listening on {}:{} (store: {})", nodeId, config.server().host(), server.actualPort(),
-          redisLink == null ? "memory" : "redis " + redisLink + ", key prefix " + config.redis().keyPrefix());
+      log.info("Baton node {} listening on {}:{} (store: {}){}", nodeId, config.server().host(), server.actualPort(),
+          redisLink == null ? "memory" : "redis " + redisLink + ", key prefix " + config.redis().keyPrefix(),
+          config.server().tls().isPresent() ? " with TLS" : "");
       return server.actualPort();
     });
   }

@@ -82,7 +82,10 @@ public final class JwtAuthenticator {
           "auth: no way to verify tokens: set auth.hmacSecret, auth.publicKey or auth.jwksUri");
     }
     this.processor = new DefaultJWTProcessor<>();
-    processor.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(ACCEPTED_TYPES));
+    // A token without typ is accepted too; the verifier needs null among its types for that (a
+    // Set.of cannot hold null, and its contains(null) throws).
+    processor.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(
+        JOSEObjectType.JWT, new JOSEObjectType("at+jwt"), new JOSEObjectType("application/at+jwt"), null));
     processor.setJWSKeySelector(keys);
     processor.setJWTClaimsSetVerifier(
         new ClaimsCheck(config.issuer().orElse(null), config.audience().orElse(null), clock));

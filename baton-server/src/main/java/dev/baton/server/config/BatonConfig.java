@@ -41,8 +41,8 @@ public record BatonConfig(
   }
 
   /**
-   * Loads, layers and validates the configuration. Reads the file (and a public-key file it names)
-   * once; does no other I/O.
+   * Loads, layers and validates the configuration. Reads the file (and the public-key and TLS files
+   * it names); does no other I/O.
    *
    * <p>Environment variables are named {@code BATON_} plus each key segment in upper snake case
    * ({@code BATON_SERVER_MAX_FRAME_BYTES}, {@code BATON_POLICIES_DEFAULT_LOCK_TTL}); per-type policies

@@ -105,7 +105,8 @@ final class ConfigLoader {
         Values.integer("server.maxFrameBytes", raw.text("server.maxFrameBytes"), 1024, Integer.MAX_VALUE),
         Values.positiveDuration("server.helloTimeout", raw.text("server.helloTimeout")),
         Values.positiveDuration("server.pingInterval", raw.text("server.pingInterval")),
-        Values.positiveDuration("server.pingTimeout", raw.text("server.pingTimeout")));
+        Values.positiveDuration("server.pingTimeout", raw.text("server.pingTimeout")),
+        TlsReader.read(raw));
   }
 
   private static StoreConfig store(RawConfig raw) {

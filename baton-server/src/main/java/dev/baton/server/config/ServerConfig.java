@@ -2,6 +2,7 @@ package dev.baton.server.config;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The {@code server} section: where to listen and the WebSocket limits. Immutable and thread-safe;
@@ -14,6 +15,7 @@ import java.util.Objects;
  * @param helloTimeout how long a new connection has to send {@code hello}; positive
  * @param pingInterval how often the server sends a WebSocket ping; positive
  * @param pingTimeout how long a ping may go unanswered before the connection is closed; positive
+ * @param tls native TLS ({@code server.tls.*}), or empty for plain HTTP (TLS ended in front)
  */
 public record ServerConfig(
     String host,
@@ -21,7 +23,8 @@ public record ServerConfig(
     int maxFrameBytes,
     Duration helloTimeout,
     Duration pingInterval,
-    Duration pingTimeout) {
+    Duration pingTimeout,
+    Optional<TlsConfig> tls) {
 
   /** @throws NullPointerException if a reference component is null */
   public ServerConfig {
@@ -29,5 +32,6 @@ public record ServerConfig(
     Objects.requireNonNull(helloTimeout, "helloTimeout");
     Objects.requireNonNull(pingInterval, "pingInterval");
     Objects.requireNonNull(pingTimeout, "pingTimeout");
+    Objects.requireNonNull(tls, "tls");
   }
 }

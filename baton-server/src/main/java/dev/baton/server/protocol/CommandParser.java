@@ -110,8 +110,9 @@ public final class CommandParser {
     };
   }
 
+  /** The first 40 code points (never half a surrogate pair) and an ellipsis if there were more. */
   private static String truncate(String s) {
-    return s.length() <= 40 ? s : s.substring(0, 40) + "…";
+    return s.codePointCount(0, s.length()) <= 40 ? s : s.substring(0, s.offsetByCodePoints(0, 40)) + "…";
   }
 
   /** Typed access to one message's fields; every failure names the field. */

@@ -84,11 +84,10 @@ final class Connection implements Subscriber {
   /** Installs the handlers and timers; called once on the connection's context. */
   void start() {
     lastHeardNanos = endpoint.clock().monotonicNanos();
-    ws.textMessageHandler(this::onText);
-    ws.binaryMessageHandler(b -> {
+    ws.frameHandler(new InboundMessages(endpoint.config().maxFrameBytes(), this::onText, () -> {
       heard();
       error(null, ErrorCode.BAD_REQUEST, "binary frames are not accepted: send JSON text frames");
-    });
+    }, this::refuse));
     ws.pongHandler(b -> heard());
     ws.exceptionHandler(this::onException);
     ws.closeHandler(v -> onClosed());
@@ -101,16 +100,22 @@ final class Connection implements Subscriber {
   }
 
   /**
-   * A frame over {@code maxFrameBytes} (Netty's decoder) or a message over it (Vert.x's aggregation):
-   * close 1009. Anything else is the transport's own business, logged at debug.
+   * A frame over {@code maxFrameBytes} (Netty's decoder): close 1009; a message over it is {@link
+   * InboundMessages}'s. Anything else is the transport's own business, logged at debug.
    */
   private void onException(Throwable e) {
-    if (e instanceof CorruptedWebSocketFrameException
-        || (e instanceof IllegalStateException && String.valueOf(e.getMessage()).contains("max message size"))) {
+    if (e instanceof CorruptedWebSocketFrameException) {
       close(CloseCodes.TOO_BIG, "message over " + endpoint.config().maxFrameBytes() + " bytes");
     } else {
       log.debug("connection {}: {}", connectionId, e.toString());
     }
+  }
+
+  /** A message {@link InboundMessages} refused: over {@code maxFrameBytes} (1009) or not UTF-8 (1007). */
+  private void refuse(short code) {
+    heard();
+    close(code, code == CloseCodes.TOO_BIG ? "message over " + endpoint.config().maxFrameBytes() + " bytes"
+        : "a text message that is not UTF-8");
   }
 
   @Override

@@ -16,7 +16,11 @@ import static dev.baton.server.auth.TestKeys.rs256;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
 import dev.baton.core.identity.Principal;
 import dev.baton.core.time.FakeClock;
 import dev.baton.server.config.AuthConfig;
@@ -53,6 +57,20 @@ class JwtAuthenticatorTest {
     assertThat(p.userId()).isEqualTo("u1");
     assertThat(p.name()).isEqualTo("Dr. Smith");
     assertThat(p.roles()).isEmpty();
+  }
+
+  @Test
+  void aTokenWithoutTypIsAcceptedAndAWrongOneWithoutTypIsRefusedWithAMessage() throws Exception {
+    // Many identity providers omit typ. Found by HostileFramesTest: such a token failed with a
+    // NullPointerException (no message) inside nimbus's type check.
+    JWTClaimsSet c = claims("u1").build();
+    SignedJWT untyped = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), c);
+    untyped.sign(new MACSigner(SECRET.getBytes(StandardCharsets.UTF_8)));
+    assertThat(hmac().authenticate(untyped.serialize()).userId()).isEqualTo("u1");
+
+    SignedJWT wrong = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), c);
+    wrong.sign(new MACSigner(OTHER_SECRET.getBytes(StandardCharsets.UTF_8)));
+    refused(hmac(), wrong.serialize(), "invalid signature");
   }
 
   @Test

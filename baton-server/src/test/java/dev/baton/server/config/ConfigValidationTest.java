@@ -156,7 +156,7 @@ class ConfigValidationTest {
         Arguments.of(
             "server: {prot: 8080}",
             "unknown key server.prot (known keys under server: helloTimeout, host, maxFrameBytes,"
-                + " pingInterval, pingTimeout, port)"),
+                + " pingInterval, pingTimeout, port, tls)"),
         Arguments.of(
             "servers: {port: 8080}",
             "unknown key servers (known keys at the top level: audit, auth, policies, redis, server, store)"),

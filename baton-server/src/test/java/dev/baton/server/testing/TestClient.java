@@ -85,7 +85,8 @@ public final class TestClient implements AutoCloseable {
     assertThat(ws.getSubprotocol()).as("subprotocol chosen by the server").isEqualTo("baton.v1");
   }
 
-  static TestClient open(URI uri, String label, boolean record) {
+  /** Opens a client on any WebSocket URL (no hello yet); {@link TestServer#connect} is the usual way. */
+  public static TestClient open(URI uri, String label, boolean record) {
     return new TestClient(uri, label, record);
   }
 

@@ -375,6 +375,7 @@ public final class TestServer implements AutoCloseable {
     private String redisUri;
     private String redisPrefix;
     private String nodeTimeout = "1s";
+    private String publicKey;
     /** {@code policies.types}: type, then key path relative to the type (dots nest), then value. */
     private final Map<String, Map<String, String>> types = new LinkedHashMap<>();
 
@@ -440,6 +441,15 @@ public final class TestServer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * {@code auth.publicKey}: PEM text of an RSA or EC public key accepted beside the HMAC secret
+     * (RS256 or ES256 tokens), for tests of algorithm confusion.
+     */
+    public Builder publicKey(String pem) {
+      this.publicKey = pem;
+      return this;
+    }
+
     /** Dev mode ({@code --dev}). */
     public Builder dev(boolean dev) {
       this.dev = dev;
@@ -480,6 +490,7 @@ public final class TestServer implements AutoCloseable {
           redisUri == null ? "" : "  nodeTimeout: " + nodeTimeout,
           "auth:",
           "  hmacSecret: '" + SECRET + "'",
+          publicKey == null ? "" : "  publicKey: |\n    " + publicKey.strip().replace("\n", "\n    "),
           "audit:",
           "  file: '" + dir.resolve("audit.jsonl") + "'",
           "policies:",

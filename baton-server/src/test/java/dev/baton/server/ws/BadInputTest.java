@@ -189,6 +189,21 @@ class BadInputTest {
   }
 
   @Test
+  void aTextFrameThatIsNotUtf8IsClosedWith1007AndNotHandled() throws Exception {
+    try (RawWebSocket raw = RawWebSocket.connect(server)) {
+      raw.sendText("{\"id\": \"h\", \"type\": \"hello\", \"token\": \""
+          + server.token("user" + counter, "User", "clinician") + "\"}");
+      assertThat(raw.readFrame(Duration.ofSeconds(5)).text()).contains("\"welcome\"");
+      byte[] ping = "{\"id\": \"p\u00ff\", \"type\": \"ping\"}".getBytes(StandardCharsets.ISO_8859_1); // 0xFF
+      raw.sendFrame(true, 1, ping);
+      RawWebSocket.Frame f = raw.readFrame(CLOSE_TIMEOUT);
+      assertThat(f).as("a close frame; instead the connection ended: %s", raw.end()).isNotNull();
+      assertThat(f.opcode()).as("no pong: %s", f.text()).isEqualTo(8);
+      assertThat(f.closeCode()).isEqualTo(1007);
+    }
+  }
+
+  @Test
   void aOneMebibyteMessageInSmallFragmentsIsClosedWith1009() {
     // The JDK client sends a large message as a series of small continuation frames, each below
     // maxFrameBytes: the message is still over the limit (SPEC 3: one message per frame, at most
