@@ -31,14 +31,16 @@ import org.junit.jupiter.api.Test;
  * <p>Policies: lock TTL 15 s, heartbeat 5 s, disconnect grace 2 s, sweep 100 ms, node timeout 1 s. The
  * TTL is far above grace + tolerance, so that only the grace, not the lease, can end a dead session's
  * locks within the bound (the tabs renew every 0.3 to 1.2 s anyway).
- * Bound for a dead session's locks: grace + one sweep + {@value #TOLERANCE_MS} ms, counted from the
+ * Bound for a dead session's locks: grace + one sweep + a tolerance (3 s, {@code -Dchaos.toleranceMs}
+ * to change it), counted from the
  * drop when its connection was dropped, and from the moment a live node shows the session {@code away}
  * when its node was killed (the others find a killed node dead after {@code redis.nodeTimeout} plus a
  * sweep of their own; on a loaded machine that detection takes seconds longer, because the surviving
  * node's sweeps are starved of CPU, so it is measured and reported apart rather than bounded). The
  * tolerance covers the polling (every 50 ms over HTTP) and scheduling delays of five JVMs on a shared
- * 2-core machine (at a load average of 20 there, a node JVM took up to 38 s to start and a sweep was
- * late by over a second).
+ * 2-core machine: at a load average of 20 there, a node JVM took up to 38 s to start, and a node's event
+ * loop stalled for up to 3.1 s (Vert.x's blocked-thread warning), delaying its sweep by as much. It
+ * stays far below the lock TTL (15 s), so a lock that the grace failed to end is still caught.
  *
  * <p>Duration 60 s by default (the short run in {@code mvn verify}); {@code -Dchaos.duration=10m} for
  * a long run, {@code -Dchaos.seed=N} to replay a schedule (the seed is printed). See docs/chaos.md.
@@ -47,7 +49,8 @@ class ChaosTest {
 
   static final int SESSIONS = 40;
   static final int RESOURCE_COUNT = 5;
-  static final long TOLERANCE_MS = 2000;
+  /** {@code -Dchaos.toleranceMs}: see the class comment. */
+  static final long TOLERANCE_MS = Long.getLong("chaos.toleranceMs", 3000);
   static final List<String> RESOURCES = List.of(
       "operation-report:chaos-1:diagnosis", "operation-report:chaos-1:plan", "operation-report:chaos-1:procedure",
       "operation-report:chaos-2:diagnosis", "discharge-letter:chaos-3:main");

@@ -190,9 +190,13 @@ public final class NodeProcess implements AutoCloseable {
     return URI.create("ws://127.0.0.1:" + port + "/v1/ws");
   }
 
-  /** Opens a WebSocket client (no hello yet). */
+  /**
+   * Opens a WebSocket client (no hello yet) that records every message. The node keeps it until it is
+   * closed, to abort it in {@link #close()}.
+   */
   public TestClient connect(String label) {
     TestClient c = TestClient.open(wsUri(), label, true);
+    clients.removeIf(TestClient::isClosed);
     clients.add(c);
     return c;
   }
