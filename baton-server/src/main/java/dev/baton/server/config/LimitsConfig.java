@@ -12,8 +12,9 @@ package dev.baton.server.config;
  *     {@code messagesPerSecond}
  * @param rejectionsBeforeClose how many {@code RATE_LIMITED} rejections within {@link
  *     #REJECTION_WINDOW_SECONDS} seconds close the connection with 4008, at least 1
- * @param sessionsPerUser how many connected sessions one user may have on this node, at least 1; one
- *     more {@code hello} is refused with {@code error RATE_LIMITED} and close 4008
+ * @param sessionsPerUser how many sessions one user may have in the store (connected or inside their
+ *     grace, on every node sharing it), at least 1; a {@code hello} that would open one more is refused
+ *     with {@code error RATE_LIMITED} and close 4008 (resuming a session is never refused)
  * @param connectionsPerNode how many WebSocket connections this node accepts at once, at least 1; one
  *     more upgrade request is answered HTTP 503
  * @param outboundQueueBytes how many bytes may wait in one connection's outbound queue (beyond what the

@@ -70,8 +70,6 @@ final class Connection implements Subscriber {
   private OutboundBound outbound;
 
   private Principal principal;
-  /** Whether this connection's user was counted in {@link UserSessions} (so it is uncounted at close). */
-  private boolean countedUser;
   private boolean refreshPending;
   /** Security-relevant refusals are logged once per connection. */
   private boolean loggedRateLimit;
@@ -281,15 +279,13 @@ final class Connection implements Subscriber {
         return;
       }
       principal = ar.result().principal();
-      if (!endpoint.userSessions().tryAdd(principal.userId())) {
-        helloPending = false;
-        tooManySessions(hello.id());
-        return;
-      }
-      countedUser = true;
       expiry.arm(ar.result().expiresAtMs());
-      onContext(engine.hello(principal, hello.resume(), this), (grant, e) -> {
+      onContext(engine.hello(principal, hello.resume(), this, limits.sessionsPerUser()), (grant, e) -> {
         helloPending = false;
+        if (e instanceof BatonException b && b.code() == ErrorCode.RATE_LIMITED) {
+          tooManySessions(hello.id(), b);
+          return;
+        }
         if (e != null) {
           fail(hello.id(), "hello", e);
           close(CloseCodes.INTERNAL, "cannot open a session");
@@ -328,15 +324,12 @@ final class Connection implements Subscriber {
     return user;
   }
 
-  /** {@code limits.sessionsPerUser}: this user already has that many sessions on this node. */
-  private void tooManySessions(String re) {
+  /** {@code limits.sessionsPerUser}: the store refused a new session, the user already has that many. */
+  private void tooManySessions(String re, BatonException refusal) {
     endpoint.metrics().limitRejected("sessions_per_user");
-    log.warn("connection {}: user {} already has {} connected sessions on this node (limits.sessionsPerUser);"
-        + " hello refused, closing with 4008", connectionId, principal.userId(), endpoint.userSessions().max());
-    send(wire.error(re, ErrorCode.RATE_LIMITED, "this user already has " + endpoint.userSessions().max()
-        + " sessions on this node; close one (bye) and try again", now(),
-        Map.of("scope", "sessionsPerUser", "limit", endpoint.userSessions().max(),
-            "current", endpoint.userSessions().max())));
+    log.warn("connection {}: user {} already has {} sessions (limits.sessionsPerUser); hello refused, closing"
+        + " with 4008", connectionId, principal.userId(), limits.sessionsPerUser());
+    send(wire.error(re, refusal, now()));
     close(CloseCodes.RATE_LIMITED, "too many sessions for this user");
   }
 
@@ -582,10 +575,6 @@ final class Connection implements Subscriber {
     context.owner().cancelTimer(helloTimer);
     context.owner().cancelTimer(pingTimer);
     expiry.cancel();
-    if (countedUser) {
-      countedUser = false;
-      endpoint.userSessions().remove(principal.userId());
-    }
     endpoint.closed(this);
     if (sessionId != null && !ended) {
       engine.disconnected(sessionId, connectionId);

@@ -23,10 +23,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code GET /v1/ws}: upgrades the request and gives the socket a {@link Connection}. Keeps the set of
- * open connections for draining, and the node-wide abuse limits: at most {@code
+ * open connections for draining, and the node-wide connection limit: at most {@code
  * limits.connectionsPerNode} connections (one more upgrade request is answered HTTP 503 with {@code
- * Retry-After}, before any WebSocket exists) and at most {@code limits.sessionsPerUser} connected
- * sessions per user ({@link UserSessions}). Thread-safe.
+ * Retry-After}, before any WebSocket exists). Thread-safe.
  */
 public final class WebSocketEndpoint {
 
@@ -42,7 +41,6 @@ public final class WebSocketEndpoint {
   private final TokenVerifier verifier;
   private final ServerConfig config;
   private final LimitsConfig limits;
-  private final UserSessions userSessions;
   /** Connections admitted (upgrading or open), for {@code limits.connectionsPerNode}. */
   private final AtomicInteger admitted = new AtomicInteger();
   /** Refused upgrades, and when one was last logged (nanoTime), so that a flood logs once a minute. */
@@ -68,7 +66,6 @@ public final class WebSocketEndpoint {
     this.verifier = verifier;
     this.config = config;
     this.limits = limits;
-    this.userSessions = new UserSessions(limits.sessionsPerUser());
     this.metrics = metrics;
     this.clock = clock;
     this.wire = wire;
@@ -153,9 +150,6 @@ public final class WebSocketEndpoint {
     return limits;
   }
 
-  UserSessions userSessions() {
-    return userSessions;
-  }
 
   Engine engine() {
     return engine;
