@@ -171,10 +171,20 @@ export interface Welcome {
   resources: Array<{ resource: string; role: 'viewer' | 'editor'; lock: LockState; presence: { version: number; members: Member[] } }>;
 }
 
+export interface AuthRefreshed {
+  expiresAt: number;
+  remainingMs: number;
+  user: { id: string; name: string; roles: string[] };
+}
+
 export interface ClientEvents {
   state: { state: ConnectionState; attempt?: number; delayMs?: number; code?: number | null; reason?: string };
   welcome: Welcome;
   draining: { reconnectInMs: number };
+  /** The server pushed `auth.expiring`: the JWT runs out at `expiresAt` (with `getToken` the client refreshes it). */
+  expiring: { expiresAt: number; remainingMs: number };
+  /** The `auth.refreshed` reply: the connection now closes at `expiresAt` unless refreshed again. */
+  refreshed: AuthRefreshed;
   closed: { code: number; reason: string; error?: BatonError };
   error: BatonError;
 }
@@ -184,7 +194,7 @@ export interface ConnectOptions {
   url: string;
   /** A JWT used for every connection. */
   token?: string;
-  /** Called before every connection, for fresh JWTs. */
+  /** Called before every connection and on `auth.expiring` (then sent as `auth.refresh`), for fresh JWTs. */
   getToken?: () => string | Promise<string>;
   /** How long a command waits for its reply (default 10000). */
   requestTimeoutMs?: number;
@@ -216,6 +226,8 @@ export class BatonClient {
   join(resource: string, options?: { mode?: 'view' | 'edit' }): Promise<ResourceHandle>;
   /** Sends any protocol command and resolves with its reply. */
   request(type: string, fields?: Record<string, unknown>, options?: { timeoutMs?: number }): Promise<Record<string, any>>;
+  /** Replaces the connection's JWT (`auth.refresh`, same user) before it expires. */
+  refresh(token: string): Promise<AuthRefreshed>;
   /** Says `bye` (locks released at once) and stops for good. */
   close(): void;
   on<K extends keyof ClientEvents>(type: K, listener: (detail: ClientEvents[K]) => void): () => void;

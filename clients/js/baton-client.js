@@ -2,7 +2,8 @@
  * Baton browser client: presence and single-editor locks over Baton's WebSocket protocol v1.
  *
  * One dependency-free ES module. It says `hello` (and `hello` with the resume token on every
- * reconnect), sends heartbeats, reconnects with exponential backoff and full jitter, says `bye` when
+ * reconnect), sends heartbeats, refreshes its JWT with `getToken` when the server says it is expiring
+ * (`auth.expiring` → `auth.refresh`), reconnects with exponential backoff and full jitter, says `bye` when
  * the page goes away, estimates the server's clock from the `ts` of every message, and gives each
  * joined resource a handle with lock commands, grouped presence and events.
  *
@@ -22,7 +23,12 @@
 /** The WebSocket subprotocol of Baton protocol v1. */
 export const PROTOCOL = 'baton.v1';
 
-/** Close codes after which the client stops: 1000 (bye), 4001 (unauthenticated), 4009 (resumed elsewhere). */
+/**
+ * Close codes after which the client stops: 1000 (bye), 4001 (unauthenticated), 4009 (resumed elsewhere).
+ * Every other code reconnects and resumes, among them 4008 (rate limit) and 4010 (the client read too
+ * slowly): the welcome of the resume then brings every joined resource's state back. A 4001 after a
+ * welcome on the same socket (the token expired) also reconnects when `getToken` can fetch a new one.
+ */
 const FINAL_CLOSE_CODES = new Set([1000, 4001, 4009]);
 /** The code this client closes with when the network goes away or the connection stops answering. */
 const CLIENT_DROP_CODE = 4000;
@@ -479,8 +485,10 @@ export class ResourceHandle extends Emitter {
  *
  * Events (`client.on(name, fn)`): `state` {state, attempt?, delayMs?, code?, reason?} on every change
  * of `client.state` (`connecting`, `open`, `reconnecting`, `offline`, `closed`); `welcome` (the welcome
- * message); `draining` {reconnectInMs}; `closed` {code, reason, error?} when the client stops;
- * `error` (a BatonError the server pushed without a request, or a failed re-join).
+ * message); `draining` {reconnectInMs}; `expiring` {expiresAt, remainingMs} when the server says the
+ * JWT runs out (with `getToken` the client refreshes it by itself); `refreshed` (the `auth.refreshed`
+ * reply); `closed` {code, reason, error?} when the client stops; `error` (a BatonError the server pushed
+ * without a request, a failed re-join, or a failed token refresh).
  */
 export class BatonClient extends Emitter {
   #options;
@@ -499,6 +507,8 @@ export class BatonClient extends Emitter {
   #resumeToken = null;
   #helloError = null;
   #endedByPagehide = false;
+  /** Whether the current socket got its welcome (a 4001 after it means the token expired). */
+  #welcomed = false;
   #stamps = new WeakMap();
   #unlisten = [];
 
@@ -596,6 +606,22 @@ export class BatonClient extends Emitter {
   }
 
   /**
+   * Replaces the connection's JWT before it expires (`auth.refresh`): the server checks it as at
+   * `hello` (same user), then closes the connection at the new token's expiry instead of the old one's.
+   * With `getToken` the client calls this by itself when the server pushes `auth.expiring`.
+   *
+   * @param {string} token a fresh JWT of the same user
+   * @returns {Promise<object>} the `auth.refreshed` reply `{expiresAt, remainingMs, user}`
+   * @throws {BatonError} UNAUTHENTICATED (a bad or expired token), FORBIDDEN (another user's token)
+   */
+  async refresh(token) {
+    const reply = await this.request('auth.refresh', { token });
+    this.user = reply.user ?? this.user;
+    this.emit('refreshed', reply);
+    return reply;
+  }
+
+  /**
    * Sends one command and resolves with its reply. While the connection is down the command waits
    * for the next welcome; either way it fails with `TIMEOUT` after `requestTimeoutMs`.
    *
@@ -660,6 +686,7 @@ export class BatonClient extends Emitter {
     const WebSocketImpl = this.#options.WebSocket ?? globalThis.WebSocket;
     const ws = new WebSocketImpl(this.#options.url, PROTOCOL);
     this.#ws = ws;
+    this.#welcomed = false;
     ws.onopen = () => this.#hello(ws, token);
     ws.onmessage = (e) => this.#onMessage(e.data);
     ws.onclose = (e) => {
@@ -691,6 +718,7 @@ export class BatonClient extends Emitter {
     this.user = w.user;
     this.#resumeToken = w.resumeToken;
     this.#attempt = 0;
+    this.#welcomed = true;
     this.#setState('open');
     this.emit('welcome', w);
     clearInterval(this.#heartbeatTimer);
@@ -730,7 +758,8 @@ export class BatonClient extends Emitter {
     if (this.state === 'closed') {
       return;
     }
-    if (FINAL_CLOSE_CODES.has(code)) {
+    const tokenExpired = code === 4001 && this.#welcomed && typeof this.#options.getToken === 'function';
+    if (FINAL_CLOSE_CODES.has(code) && !tokenExpired) {
       const error = code === 4001 ? this.#helloError ?? new BatonError('UNAUTHENTICATED', reason || 'unauthenticated')
         : code === 4009 ? new BatonError('RESUMED_ELSEWHERE', 'this session was resumed on another connection')
           : new BatonError('CLOSED', 'the server ended the session');
@@ -823,10 +852,25 @@ export class BatonClient extends Emitter {
     if (m.type === 'server.draining') {
       this.#drainDelayMs = m.reconnectInMs;
       this.emit('draining', { reconnectInMs: m.reconnectInMs });
+    } else if (m.type === 'auth.expiring') {
+      this.#onExpiring(m);
     } else if (m.type === 'error') {
       this.emit('error', BatonError.fromReply(m));
     } else if (m.resource !== undefined) {
       this.#handles.get(m.resource)?.apply(m);
+    }
+  }
+
+  /** `auth.expiring`: tells the page, and with `getToken` fetches a new JWT and sends `auth.refresh`. */
+  async #onExpiring(m) {
+    this.emit('expiring', { expiresAt: m.expiresAt, remainingMs: m.remainingMs });
+    if (typeof this.#options.getToken !== 'function') {
+      return;
+    }
+    try {
+      await this.refresh(await this.#options.getToken());
+    } catch (e) {
+      this.emit('error', e instanceof BatonError ? e : new BatonError('UNAUTHENTICATED', `getToken failed: ${e?.message ?? e}`));
     }
   }
 
@@ -931,7 +975,8 @@ export class BatonClient extends Emitter {
  * @typedef {object} ConnectOptions
  * @property {string} url the WebSocket endpoint, e.g. `wss://baton.example/v1/ws`
  * @property {string} [token] a JWT (used for every connection)
- * @property {() => string | Promise<string>} [getToken] called before every connection (fresh JWTs)
+ * @property {() => string | Promise<string>} [getToken] called before every connection and when the
+ *     server says the JWT is expiring (fresh JWTs; then `auth.refresh` keeps the connection open)
  * @property {number} [requestTimeoutMs=10000] how long a command waits for its reply
  * @property {number} [backoffBaseMs=500] first reconnect delay bound
  * @property {number} [backoffCapMs=30000] largest reconnect delay bound

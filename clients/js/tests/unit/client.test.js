@@ -285,3 +285,85 @@ test('a grant makes the handle the holder before the lock.state that follows it'
   assert.deepEqual(await acquiring, { granted: true, token: 42, expiresAt, remainingMs: 20_000 });
   assert.deepEqual([handle.holding, handle.token, handle.role], [true, 42, 'editor']);
 });
+
+test('answers auth.expiring by calling getToken and sending auth.refresh', async (t) => {
+  let calls = 0;
+  const { server, client } = setUp(t, { client: { token: undefined, getToken: async () => `jwt-${++calls}` } });
+  const expiring = [];
+  const refreshed = [];
+  client.on('expiring', (e) => expiring.push(e));
+  client.on('refreshed', (r) => refreshed.push(r));
+  const socket = await server.socket(1);
+  await socket.welcome();
+  socket.push({ type: 'auth.expiring', expiresAt: 1_000_000, remainingMs: 30_000 });
+  const refresh = await socket.next('auth.refresh');
+  assert.equal(refresh.token, 'jwt-2');
+  assert.deepEqual(expiring, [{ expiresAt: 1_000_000, remainingMs: 30_000 }]);
+  socket.reply(refresh, 'auth.refreshed', { expiresAt: 2_000_000, remainingMs: 1_000_000,
+    user: { id: 'smith', name: 'Dr. Smith', roles: ['admin'] } });
+  await settle();
+  assert.equal(refreshed[0].expiresAt, 2_000_000);
+  assert.deepEqual(client.user.roles, ['admin']);
+  assert.equal(client.state, 'open');
+});
+
+test('without getToken it reports auth.expiring and sends nothing', async (t) => {
+  const { server, client } = setUp(t);
+  const expiring = [];
+  client.on('expiring', (e) => expiring.push(e));
+  const socket = await server.socket(1);
+  await socket.welcome();
+  socket.push({ type: 'auth.expiring', expiresAt: 1_000_000, remainingMs: 30_000 });
+  await settle();
+  assert.equal(expiring.length, 1);
+  assert.equal(socket.sentOf('auth.refresh').length, 0);
+});
+
+test('a refused refresh is reported as an error and keeps the connection', async (t) => {
+  const { server, client } = setUp(t, { client: { token: undefined, getToken: () => 'jwt-other' } });
+  const errors = [];
+  client.on('error', (e) => errors.push(e));
+  const socket = await server.socket(1);
+  await socket.welcome();
+  socket.push({ type: 'auth.expiring', expiresAt: 1_000_000, remainingMs: 30_000 });
+  const refresh = await socket.next('auth.refresh');
+  socket.push({ re: refresh.id, type: 'error', code: 'FORBIDDEN', message: 'the token is for another user', retryable: false });
+  await settle();
+  assert.equal(errors[0].code, 'FORBIDDEN');
+  assert.equal(client.state, 'open');
+});
+
+test('with getToken a 4001 after the welcome (token expired) reconnects and resumes with a new token', async (t) => {
+  let calls = 0;
+  const { server, client } = setUp(t, { client: { token: undefined, getToken: () => `jwt-${++calls}` } });
+  const first = await server.socket(1);
+  await first.welcome();
+  first.drop(4001, 'token expired');
+  assert.equal(client.state, 'reconnecting');
+  t.mock.timers.tick(500);
+  const second = await server.socket(2);
+  const hello = await second.welcome({ sessionId: 's1', resumed: true });
+  assert.equal(hello.token, 'jwt-2');
+  assert.equal(hello.resume, 'r1');
+  assert.equal(client.state, 'open');
+});
+
+test('reconnects and resumes after 4008 (rate limit) and 4010 (read too slowly), restoring state from the welcome', async (t) => {
+  const { server, client, states } = setUp(t);
+  const first = await server.socket(1);
+  await first.welcome();
+  const handle = await joinR(client, first);
+  first.drop(4010, 'too slow: reconnect and resync');
+  assert.equal(states.at(-1).state, 'reconnecting');
+  t.mock.timers.tick(500);
+  const second = await server.socket(2);
+  const members = [member('s1', 'smith', 'Dr. Smith'), member('s9', 'jane', 'Nurse Jane')];
+  await second.welcome({ sessionId: 's1', resumed: true, resources: [{ resource: R, role: 'viewer',
+    lock: { holder: null, acquiredAt: null, expiresAt: null, remainingMs: null, inGrace: false, queueLength: 0, takeover: null },
+    presence: { version: 9, members } }] });
+  await settle();
+  assert.equal(handle.version, 9, 'the events missed while too slow are replaced by the welcome\'s state');
+  second.drop(4008, 'rate limit exceeded');
+  assert.equal(states.at(-1).state, 'reconnecting');
+  assert.equal(client.state, 'reconnecting');
+});

@@ -252,6 +252,7 @@ function B.end_session(s, sessionKey, resumeIndex, away, nodeSetPrefix)
   redis.call('HDEL', resumeIndex, s.resume)
   redis.call('ZREM', away, s.id)
   redis.call('SREM', nodeSetPrefix .. s.node, s.id)
+  if s.uk then redis.call('SREM', s.uk, s.id) end
 end
 
 function B.attached(sessionId, connectionId, memberships)

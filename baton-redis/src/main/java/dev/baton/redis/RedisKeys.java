@@ -166,6 +166,11 @@ public final class RedisKeys {
     return prefix + ":{sessions}:node:";
   }
 
+  /** {@code p:{sessions}:user:<userId>}: the sessions of one user, for the sessions-per-user limit. */
+  public String userSessions(String userId) {
+    return prefix + ":{sessions}:user:" + userId;
+  }
+
   /** {@code p:{sessions}:nodes}: node id by its last heartbeat (microseconds). */
   public String nodes() {
     return prefix + ":{sessions}:nodes";

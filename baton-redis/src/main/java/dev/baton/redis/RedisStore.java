@@ -175,13 +175,13 @@ public final class RedisStore implements Store {
   // ---------------------------------------------------------------- sessions
 
   @Override
-  public CompletionStage<SessionGrant> openSession(Principal principal, String connectionId) {
-    return stage(() -> openNew(principal, connectionId));
+  public CompletionStage<SessionGrant> openSession(Principal principal, String connectionId, int maxSessionsPerUser) {
+    return stage(() -> openNew(principal, connectionId, maxSessionsPerUser));
   }
 
   @Override
   public CompletionStage<SessionGrant> resumeSession(
-      Principal principal, String resumeToken, String connectionId) {
+      Principal principal, String resumeToken, String connectionId, int maxSessionsPerUser) {
     return stage(() -> {
       String fresh = ResumeTokens.newToken();
       return call(LuaScript.SESSION_RESUME,
@@ -203,7 +203,7 @@ public final class RedisStore implements Store {
                 .compose(v -> handOn(null, 0, reply.events()));
             Future<SessionGrant> grant = lapsed.compose(v -> {
               if (!found) {
-                return openNew(principal, connectionId);
+                return openNew(principal, connectionId, maxSessionsPerUser);
               }
               List<ResourceId> memberships = RedisEventCodec.resources(r.get("memberships"));
               return status(sessionId, memberships, "online", 0, r.get("gen").asLong(), true, false)
@@ -625,12 +625,14 @@ public final class RedisStore implements Store {
 
   // ---------------------------------------------------------------- multi-document steps
 
-  private Future<SessionGrant> openNew(Principal principal, String connectionId) {
+  private Future<SessionGrant> openNew(Principal principal, String connectionId, int maxSessionsPerUser) {
     String sessionId = ResumeTokens.newSessionId();
     String token = ResumeTokens.newToken();
     return run(LuaScript.SESSION_OPEN,
-        List.of(keys.session(sessionId), keys.resumeIndex(), keys.nodeSessions(nodeId), keys.nodes()),
-        args(sessionId, principal.userId(), principal.name(), ResumeTokens.hash(token), connectionId, nodeId))
+        List.of(keys.session(sessionId), keys.resumeIndex(), keys.nodeSessions(nodeId), keys.nodes(),
+            keys.userSessions(principal.userId())),
+        args(sessionId, principal.userId(), principal.name(), ResumeTokens.hash(token), connectionId, nodeId,
+            Integer.toString(maxSessionsPerUser)))
         .map(r -> new SessionGrant(sessionId, token, false, List.of()));
   }
 

@@ -135,7 +135,7 @@ public final class BatonServer {
         new Roles(config.auth().adminRole(), config.auth().emergencyRole()), audit);
     this.metrics = new BatonMetrics(store::stats);
     this.jwt = new JwtAuthenticator(config.auth(), clock);
-    this.endpoint = new WebSocketEndpoint(vertx, engine, jwt::authenticate, config.server(), metrics, clock,
+    this.endpoint = new WebSocketEndpoint(vertx, engine, jwt::verify, config.server(), config.limits(), metrics, clock,
         wire, nodeId);
   }
 

@@ -77,10 +77,20 @@ public final class Engine {
    * @param resumeToken the resume token from an earlier {@code welcome}, or null
    */
   public CompletionStage<SessionGrant> hello(Principal principal, String resumeToken, Subscriber connection) {
+    return hello(principal, resumeToken, connection, Store.UNLIMITED_SESSIONS);
+  }
+
+  /**
+   * {@link #hello(Principal, String, Subscriber)}, refusing a new session (not a resumed one) when the
+   * user already has {@code maxSessionsPerUser} sessions in the store: RATE_LIMITED, see {@link
+   * Store#openSession(Principal, String, int)}.
+   */
+  public CompletionStage<SessionGrant> hello(
+      Principal principal, String resumeToken, Subscriber connection, int maxSessionsPerUser) {
     hub.expect(connection);
     CompletionStage<SessionGrant> grant = resumeToken == null
-        ? store.openSession(principal, connection.connectionId())
-        : store.resumeSession(principal, resumeToken, connection.connectionId());
+        ? store.openSession(principal, connection.connectionId(), maxSessionsPerUser)
+        : store.resumeSession(principal, resumeToken, connection.connectionId(), maxSessionsPerUser);
     return grant.whenComplete((g, e) -> {
       if (e != null) {
         hub.detach(null, connection.connectionId());

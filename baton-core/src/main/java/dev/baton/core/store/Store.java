@@ -41,12 +41,29 @@ import java.util.concurrent.CompletionStage;
  */
 public interface Store {
 
+  /** No limit on the sessions of one user: {@link #openSession(Principal, String)}. */
+  int UNLIMITED_SESSIONS = Integer.MAX_VALUE;
+
   /**
-   * Opens a new session for {@code principal}, attached to connection {@code connectionId}.
+   * Opens a new session for {@code principal}, attached to connection {@code connectionId}, with no
+   * limit on the user's sessions.
    *
    * @return the session with its first resume token and no resources
    */
-  CompletionStage<SessionGrant> openSession(Principal principal, String connectionId);
+  default CompletionStage<SessionGrant> openSession(Principal principal, String connectionId) {
+    return openSession(principal, connectionId, UNLIMITED_SESSIONS);
+  }
+
+  /**
+   * Opens a new session for {@code principal}, attached to connection {@code connectionId}, unless
+   * the user already has {@code maxSessionsPerUser} sessions in the store (connected or inside their
+   * grace, on any node): the count and the opening are one atomic step.
+   *
+   * @param maxSessionsPerUser positive; {@link #UNLIMITED_SESSIONS} for no limit
+   * @return the session with its first resume token and no resources; exceptionally RATE_LIMITED
+   *     with {@code scope: "sessionsPerUser"}, {@code limit} and {@code current} when over the limit
+   */
+  CompletionStage<SessionGrant> openSession(Principal principal, String connectionId, int maxSessionsPerUser);
 
   /**
    * Resumes the session that {@code resumeToken} belongs to if it exists and belongs to {@code
@@ -56,8 +73,18 @@ public interface Store {
    *
    * @return the resumed session ({@code resumed: true}) or a new one ({@code resumed: false})
    */
+  default CompletionStage<SessionGrant> resumeSession(
+      Principal principal, String resumeToken, String connectionId) {
+    return resumeSession(principal, resumeToken, connectionId, UNLIMITED_SESSIONS);
+  }
+
+  /**
+   * {@link #resumeSession(Principal, String, String)}; when a new session must be opened instead, it
+   * is opened as {@link #openSession(Principal, String, int)} with {@code maxSessionsPerUser} (a
+   * resumed session is not a new one and is never refused for the limit).
+   */
   CompletionStage<SessionGrant> resumeSession(
-      Principal principal, String resumeToken, String connectionId);
+      Principal principal, String resumeToken, String connectionId, int maxSessionsPerUser);
 
   /**
    * The connection {@code connectionId} of the session closed: if it is still the session's

@@ -167,6 +167,42 @@ public abstract class StoreContract {
     }
   }
 
+  @Test
+  void aNewSessionOverMaxSessionsPerUserIsRefusedAndOpensNothing() {
+    open("alice");
+    Tab second = open("alice");
+    long sessionsBefore = store.stats().sessions();
+
+    BatonException e = refused(ErrorCode.RATE_LIMITED, store.openSession(principal("alice"), "conn-x", 2));
+
+    assertThat(e.details().get("scope")).isEqualTo("sessionsPerUser");
+    assertThat(((Number) e.details().get("limit")).longValue()).isEqualTo(2);
+    assertThat(((Number) e.details().get("current")).longValue()).isEqualTo(2);
+    assertThat(store.stats().sessions()).isEqualTo(sessionsBefore);
+    assertThat(await(store.openSession(principal("bob"), "conn-y", 2)).sessionId()).as("another user").isNotBlank();
+    refused(ErrorCode.RATE_LIMITED, store.resumeSession(principal("alice"), "no-such-token", "conn-z", 2));
+
+    disconnect(second);
+    SessionGrant resumed = await(store.resumeSession(principal("alice"), second.resumeToken(), "conn-w", 2));
+    assertThat(resumed.resumed()).as("resuming is not a new session").isTrue();
+  }
+
+  @Test
+  void anEndedSessionNoLongerCountsForMaxSessionsPerUser() {
+    Tab first = open("alice");
+    Tab second = open("alice");
+    refused(ErrorCode.RATE_LIMITED, store.openSession(principal("alice"), "conn-x", 2));
+
+    await(store.endSession(first.sessionId()));
+    assertThat(await(store.openSession(principal("alice"), "conn-y", 2)).resumed()).isFalse();
+
+    disconnect(second);
+    advance(GRACE.plus(tick()));
+    sweep();
+    assertThat(await(store.openSession(principal("alice"), "conn-z", 2)).resumed())
+        .as("a session whose grace ran out is gone").isFalse();
+  }
+
   // ---------------------------------------------------------------------------------------------
   // Join
 

@@ -102,6 +102,16 @@ public final class JwtAuthenticator {
    *     has a bad signature, fails a claim rule or has a malformed roles or resources claim
    */
   public Principal authenticate(String token) {
+    return verify(token).principal();
+  }
+
+  /**
+   * Verifies {@code token} as {@link #authenticate} does, and also returns its {@code exp} (a
+   * WebSocket connection closes when its token expires unless {@code auth.refresh} replaced it).
+   *
+   * @throws AuthenticationException as {@link #authenticate}
+   */
+  public VerifiedToken verify(String token) {
     if (token == null || token.isBlank()) {
       throw new AuthenticationException("token is missing");
     }
@@ -142,7 +152,7 @@ public final class JwtAuthenticator {
     } catch (JOSEException e) {
       throw new AuthenticationException("token cannot be verified");
     }
-    return principals.read(claims);
+    return new VerifiedToken(principals.read(claims), claims.getExpirationTime().getTime());
   }
 
   /**

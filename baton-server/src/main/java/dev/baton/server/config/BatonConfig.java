@@ -18,6 +18,7 @@ import java.util.Objects;
  * @param redis the {@code redis} section (read and validated even when the memory store is used)
  * @param auth the {@code auth} section; in dev mode it always has an HMAC secret
  * @param audit the {@code audit} section
+ * @param limits the {@code limits} section (abuse limits)
  * @param policies the default policy and every per-type policy, already merged with the default
  * @param dev whether {@code --dev} was given: loopback host, dev endpoints on
  */
@@ -27,6 +28,7 @@ public record BatonConfig(
     RedisConfig redis,
     AuthConfig auth,
     AuditConfig audit,
+    LimitsConfig limits,
     Policies policies,
     boolean dev) {
 
@@ -37,6 +39,7 @@ public record BatonConfig(
     Objects.requireNonNull(redis, "redis");
     Objects.requireNonNull(auth, "auth");
     Objects.requireNonNull(audit, "audit");
+    Objects.requireNonNull(limits, "limits");
     Objects.requireNonNull(policies, "policies");
   }
 

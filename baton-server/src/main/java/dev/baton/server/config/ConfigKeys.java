@@ -75,6 +75,12 @@ final class ConfigKeys {
     d.put("auth.adminRole", "admin");
     d.put("auth.emergencyRole", "emergency");
     d.put("auth.serviceRole", "service");
+    d.put("limits.messagesPerSecond", "50");
+    d.put("limits.messageBurst", "200");
+    d.put("limits.rejectionsBeforeClose", "20");
+    d.put("limits.sessionsPerUser", "20");
+    d.put("limits.connectionsPerNode", "50000");
+    d.put("limits.outboundQueueBytes", "1048576");
     d.put("audit.file", "data/audit.jsonl");
     d.put("audit.fsyncInterval", "1s");
     d.put("audit.maxFileBytes", Long.toString(AuditConfig.DEFAULT_MAX_FILE_BYTES));

@@ -65,6 +65,7 @@ final class ConfigLoader {
         redis(raw, store),
         AuthReader.read(raw, dev || !complete, random),
         audit(raw),
+        limits(raw),
         PolicyReader.read(raw),
         dev);
   }
@@ -122,6 +123,25 @@ final class ConfigLoader {
         Values.positiveDuration("audit.fsyncInterval", raw.text("audit.fsyncInterval")),
         Values.longInteger("audit.maxFileBytes", raw.text("audit.maxFileBytes"), AuditConfig.MIN_FILE_BYTES,
             Long.MAX_VALUE));
+  }
+
+  private static LimitsConfig limits(RawConfig raw) {
+    int perSecond = Values.integer("limits.messagesPerSecond", raw.text("limits.messagesPerSecond"), 1,
+        Integer.MAX_VALUE);
+    int burst = Values.integer("limits.messageBurst", raw.text("limits.messageBurst"), 1, Integer.MAX_VALUE);
+    if (burst < perSecond) {
+      throw new ConfigException("limits.messageBurst " + burst + " must be at least limits.messagesPerSecond "
+          + perSecond + " (a bucket smaller than one second's refill would refuse a steady client)");
+    }
+    return new LimitsConfig(
+        perSecond,
+        burst,
+        Values.integer("limits.rejectionsBeforeClose", raw.text("limits.rejectionsBeforeClose"), 1,
+            Integer.MAX_VALUE),
+        Values.integer("limits.sessionsPerUser", raw.text("limits.sessionsPerUser"), 1, Integer.MAX_VALUE),
+        Values.integer("limits.connectionsPerNode", raw.text("limits.connectionsPerNode"), 1, Integer.MAX_VALUE),
+        Values.integer("limits.outboundQueueBytes", raw.text("limits.outboundQueueBytes"),
+            LimitsConfig.MIN_OUTBOUND_QUEUE_BYTES, Integer.MAX_VALUE));
   }
 
   private static RedisConfig redis(RawConfig raw, StoreConfig store) {

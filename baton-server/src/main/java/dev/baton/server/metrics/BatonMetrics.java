@@ -17,7 +17,10 @@ import java.util.function.Supplier;
 /**
  * Baton's Prometheus metrics (Micrometer): {@code baton_connections}, {@code baton_sessions}, {@code
  * baton_locks_held}, {@code baton_lock_operations_total{operation,result}} and the {@code
- * baton_lock_acquire_seconds} histogram, with the JVM's memory and CPU gauges and {@code
+ * baton_lock_acquire_seconds} histogram, {@code baton_limit_rejections_total{limit}} (every refusal by an
+ * abuse limit: {@code messages}, {@code messages_close}, {@code sessions_per_user}, {@code
+ * connections_per_node}, {@code outbound_queue}), {@code baton_token_refreshes_total{result}} and
+ * {@code baton_token_expiries_total} (connections closed because their JWT expired), with the JVM's memory and CPU gauges and {@code
  * process_resident_memory_bytes} (Linux; NaN elsewhere). Thread-safe.
  */
 public final class BatonMetrics {
@@ -25,6 +28,9 @@ public final class BatonMetrics {
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final AtomicInteger connections = new AtomicInteger();
   private final Map<String, Counter> operations = new ConcurrentHashMap<>();
+  private final Map<String, Counter> limitRejections = new ConcurrentHashMap<>();
+  private final Map<String, Counter> refreshes = new ConcurrentHashMap<>();
+  private final Counter expiries;
   private final Timer acquireLatency;
 
   /** @param stats read when Prometheus scrapes, for the session and lock gauges */
@@ -37,6 +43,9 @@ public final class BatonMetrics {
         .register(registry);
     Gauge.builder("baton_locks_held", () -> stats.get().locks())
         .description("Locks held in the store")
+        .register(registry);
+    expiries = Counter.builder("baton_token_expiries")
+        .description("Connections closed with 4001 because their JWT expired without auth.refresh")
         .register(registry);
     acquireLatency = Timer.builder("baton_lock_acquire")
         .description("lock.acquire latency inside the server, from parsed frame to reply")
@@ -80,6 +89,40 @@ public final class BatonMetrics {
     if (operation.equals("acquire")) {
       acquireLatency.record(Duration.ofNanos(nanos));
     }
+  }
+
+  /**
+   * Counts one refusal by an abuse limit.
+   *
+   * @param limit {@code messages}, {@code messages_close}, {@code sessions_per_user}, {@code
+   *     connections_per_node} or {@code outbound_queue}
+   */
+  public void limitRejected(String limit) {
+    limitRejections
+        .computeIfAbsent(limit, k -> Counter.builder("baton_limit_rejections")
+            .description("Messages, sessions, connections and slow readers refused by an abuse limit (limits.*)")
+            .tag("limit", limit)
+            .register(registry))
+        .increment();
+  }
+
+  /**
+   * Counts one {@code auth.refresh}.
+   *
+   * @param result {@code ok} or the error code
+   */
+  public void tokenRefresh(String result) {
+    refreshes
+        .computeIfAbsent(result, k -> Counter.builder("baton_token_refreshes")
+            .description("auth.refresh commands by result")
+            .tag("result", result)
+            .register(registry))
+        .increment();
+  }
+
+  /** Counts one connection closed because its token expired. */
+  public void tokenExpired() {
+    expiries.increment();
   }
 
   /** The Prometheus text exposition. */

@@ -15,6 +15,9 @@ public sealed interface Command {
   /** {@code hello {token, resume?}}: the first message of a connection. */
   record Hello(String id, String token, String resume) implements Command {}
 
+  /** {@code auth.refresh {token}}: replaces the connection's JWT before it expires. */
+  record Refresh(String id, String token) implements Command {}
+
   /** {@code join {resource, mode?}}. */
   record Join(String id, ResourceId resource, JoinMode mode) implements Command {}
 

@@ -22,6 +22,7 @@ import dev.baton.server.protocol.Command.Join;
 import dev.baton.server.protocol.Command.Leave;
 import dev.baton.server.protocol.Command.Ping;
 import dev.baton.server.protocol.Command.PresenceSync;
+import dev.baton.server.protocol.Command.Refresh;
 import dev.baton.server.protocol.Command.Release;
 import dev.baton.server.protocol.Command.Request;
 import dev.baton.server.protocol.Command.Renew;
@@ -91,6 +92,7 @@ public final class CommandParser {
     return switch (type) {
       case "hello" -> new Hello(id, f.requiredString("token", MAX_TOKEN_LENGTH),
           f.optionalString("resume", MAX_TOKEN_LENGTH));
+      case "auth.refresh" -> new Refresh(id, f.requiredString("token", MAX_TOKEN_LENGTH));
       case "join" -> new Join(id, f.resource(), f.mode());
       case "leave" -> new Leave(id, f.resource());
       case "lock.acquire" -> new Acquire(id, f.resource(), f.flag("wait"), f.flag("takeOwn"));

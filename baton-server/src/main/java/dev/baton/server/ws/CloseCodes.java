@@ -2,7 +2,9 @@ package dev.baton.server.ws;
 
 /**
  * Every WebSocket close code Baton sends (SPEC section 3), in one place. A client reconnects after
- * 1001, 1006, 1011 and 1012 (with its resume token) and does not after 1000, 4001 and 4009.
+ * 1001, 1006, 1011, 1012, 4008 (with backoff) and 4010 (with its resume token, then resyncs) and does
+ * not after 1000, 4001 and 4009; the browser SDK also reconnects after a 4001 for an expired token when
+ * it can fetch a new one.
  */
 public final class CloseCodes {
 
@@ -18,12 +20,14 @@ public final class CloseCodes {
   public static final short INTERNAL = 1011;
   /** The node is draining; reconnect (to any node) and resume. */
   public static final short DRAINING = 1012;
-  /** No {@code hello} in time, or a bad token. */
+  /** No {@code hello} in time, a bad token, or a token that expired without {@code auth.refresh}. */
   public static final short UNAUTHENTICATED = 4001;
-  /** Too many messages (abuse limits). */
+  /** Too many messages, or too many sessions of one user (abuse limits). */
   public static final short RATE_LIMITED = 4008;
   /** The session was resumed on another connection. */
   public static final short RESUMED_ELSEWHERE = 4009;
+  /** The client stopped reading: its outbound queue passed {@code limits.outboundQueueBytes}. */
+  public static final short SLOW_READER = 4010;
 
   private CloseCodes() {}
 }

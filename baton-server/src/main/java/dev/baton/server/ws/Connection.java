@@ -22,11 +22,14 @@ import dev.baton.server.protocol.Command.Join;
 import dev.baton.server.protocol.Command.Leave;
 import dev.baton.server.protocol.Command.Ping;
 import dev.baton.server.protocol.Command.PresenceSync;
+import dev.baton.server.protocol.Command.Refresh;
 import dev.baton.server.protocol.Command.Release;
 import dev.baton.server.protocol.Command.Request;
 import dev.baton.server.protocol.Command.Renew;
 import dev.baton.server.protocol.Command.RespondTakeover;
 import dev.baton.server.protocol.Command.Takeover;
+import dev.baton.server.auth.VerifiedToken;
+import dev.baton.server.config.LimitsConfig;
 import dev.baton.server.protocol.ProtocolException;
 import dev.baton.server.protocol.Wire;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
@@ -36,6 +39,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.BiConsumer;
@@ -60,8 +64,16 @@ final class Connection implements Subscriber {
   private final WebSocketEndpoint endpoint;
   private final Engine engine;
   private final Wire wire;
+  private final LimitsConfig limits;
+  private final RateLimiter limiter;
+  private final TokenExpiry expiry;
+  private OutboundBound outbound;
 
   private Principal principal;
+  private boolean refreshPending;
+  /** Security-relevant refusals are logged once per connection. */
+  private boolean loggedRateLimit;
+  private boolean loggedForeignRefresh;
   private String sessionId;
   private boolean helloPending;
   private boolean closed;
@@ -79,13 +91,26 @@ final class Connection implements Subscriber {
     this.endpoint = endpoint;
     this.engine = endpoint.engine();
     this.wire = endpoint.wire();
+    this.limits = endpoint.limits();
+    this.limiter = new RateLimiter(limits.messagesPerSecond(), limits.messageBurst(), limits.rejectionsBeforeClose(),
+        TimeUnit.SECONDS.toNanos(LimitsConfig.REJECTION_WINDOW_SECONDS), endpoint.clock().monotonicNanos());
+    this.expiry = new TokenExpiry(context.owner(), endpoint.clock(), this::tokenExpiring, this::tokenExpired);
   }
 
   /** Installs the handlers and timers; called once on the connection's context. */
   void start() {
     lastHeardNanos = endpoint.clock().monotonicNanos();
+    outbound = new OutboundBound(ws, limits.outboundQueueBytes());
     ws.frameHandler(new InboundMessages(endpoint.config().maxFrameBytes(), this::onText, () -> {
       heard();
+      if (closing) {
+        return;
+      }
+      RateLimiter.Verdict verdict = limiter.onMessage(endpoint.clock().monotonicNanos());
+      if (verdict != RateLimiter.Verdict.ALLOW) {
+        rateLimited(null, verdict);
+        return;
+      }
       error(null, ErrorCode.BAD_REQUEST, "binary frames are not accepted: send JSON text frames");
     }, this::refuse));
     ws.pongHandler(b -> heard());
@@ -160,14 +185,23 @@ final class Connection implements Subscriber {
     if (closing) {
       return;
     }
+    RateLimiter.Verdict verdict = limiter.onMessage(endpoint.clock().monotonicNanos());
     Command command;
     try {
       command = endpoint.parser().parse(text);
     } catch (ProtocolException e) {
+      if (verdict != RateLimiter.Verdict.ALLOW) {
+        rateLimited(e.re(), verdict);
+        return;
+      }
       error(e.re(), e.code(), e.getMessage());
       if (sessionId == null && !helloPending) {
         close(CloseCodes.UNAUTHENTICATED, "expected a valid hello");
       }
+      return;
+    }
+    if (verdict != RateLimiter.Verdict.ALLOW) {
+      rateLimited(command.id(), verdict);
       return;
     }
     if (command instanceof Hello hello) {
@@ -222,6 +256,8 @@ final class Connection implements Subscriber {
         f.put("members", state.presence().members());
         reply(re, "presence", f);
       });
+    } else if (command instanceof Refresh c) {
+      onRefresh(c);
     } else if (command instanceof Ping c) {
       reply(c.id(), "pong", Map.of());
     } else if (command instanceof Bye c) {
@@ -237,7 +273,7 @@ final class Connection implements Subscriber {
       return;
     }
     helloPending = true;
-    endpoint.authenticate(hello.token()).onComplete(ar -> {
+    endpoint.verify(hello.token()).onComplete(ar -> {
       if (closed) {
         return;
       }
@@ -247,9 +283,14 @@ final class Connection implements Subscriber {
         close(CloseCodes.UNAUTHENTICATED, "unauthenticated");
         return;
       }
-      principal = ar.result();
-      onContext(engine.hello(principal, hello.resume(), this), (grant, e) -> {
+      principal = ar.result().principal();
+      expiry.arm(ar.result().expiresAtMs());
+      onContext(engine.hello(principal, hello.resume(), this, limits.sessionsPerUser()), (grant, e) -> {
         helloPending = false;
+        if (e instanceof BatonException b && b.code() == ErrorCode.RATE_LIMITED) {
+          tooManySessions(hello.id(), b);
+          return;
+        }
         if (e != null) {
           fail(hello.id(), "hello", e);
           close(CloseCodes.INTERNAL, "cannot open a session");
@@ -268,20 +309,125 @@ final class Connection implements Subscriber {
 
   private Map<String, Object> welcome(SessionGrant grant) {
     Policy defaults = engine.policies().defaultPolicy();
-    Map<String, Object> user = new LinkedHashMap<>();
-    user.put("id", principal.userId());
-    user.put("name", principal.name());
-    user.put("roles", principal.roles().stream().sorted().toList());
     Map<String, Object> f = new LinkedHashMap<>();
     f.put("sessionId", grant.sessionId());
     f.put("resumeToken", grant.resumeToken());
-    f.put("user", user);
+    f.put("user", user());
     f.put("resumed", grant.resumed());
     f.put("heartbeatMs", engine.policies().shortestHeartbeat().toMillis());
     f.put("lockTtlMs", defaults.lockTtl().toMillis());
     f.put("graceMs", defaults.disconnectGrace().toMillis());
     f.put("resources", grant.resources().stream().map(Wire::resourceState).toList());
     return f;
+  }
+
+  private Map<String, Object> user() {
+    Map<String, Object> user = new LinkedHashMap<>();
+    user.put("id", principal.userId());
+    user.put("name", principal.name());
+    user.put("roles", principal.roles().stream().sorted().toList());
+    return user;
+  }
+
+  /** {@code limits.sessionsPerUser}: the store refused a new session, the user already has that many. */
+  private void tooManySessions(String re, BatonException refusal) {
+    endpoint.metrics().limitRejected("sessions_per_user");
+    log.warn("connection {}: user {} already has {} sessions (limits.sessionsPerUser); hello refused, closing"
+        + " with 4008", connectionId, principal.userId(), limits.sessionsPerUser());
+    send(wire.error(re, refusal, now()));
+    close(CloseCodes.RATE_LIMITED, "too many sessions for this user");
+  }
+
+  /**
+   * {@code auth.refresh}: verifies the new JWT as at {@code hello}; when it is valid and for the same
+   * user, it becomes the connection's principal (its roles and resources apply to later commands) and
+   * its expiry replaces the old one. Otherwise nothing changes and the old token's expiry stands.
+   */
+  private void onRefresh(Refresh c) {
+    if (refreshPending) {
+      error(c.id(), ErrorCode.BAD_REQUEST, "an auth.refresh is already under way");
+      return;
+    }
+    refreshPending = true;
+    endpoint.verify(c.token()).onComplete(ar -> {
+      refreshPending = false;
+      if (closed || closing) {
+        return;
+      }
+      if (ar.failed()) {
+        endpoint.metrics().tokenRefresh(ErrorCode.UNAUTHENTICATED.name());
+        error(c.id(), ErrorCode.UNAUTHENTICATED, ar.cause().getMessage());
+        return;
+      }
+      VerifiedToken token = ar.result();
+      if (!token.principal().userId().equals(principal.userId())) {
+        endpoint.metrics().tokenRefresh(ErrorCode.FORBIDDEN.name());
+        if (!loggedForeignRefresh) {
+          loggedForeignRefresh = true;
+          log.warn("connection {}: auth.refresh of user {} presented a token of another user; refused",
+              connectionId, principal.userId());
+        }
+        error(c.id(), ErrorCode.FORBIDDEN, "the token is for another user: a connection keeps its user");
+        return;
+      }
+      principal = token.principal();
+      long closeAtMs = expiry.arm(token.expiresAtMs());
+      endpoint.metrics().tokenRefresh("ok");
+      Map<String, Object> f = new LinkedHashMap<>();
+      f.put("expiresAt", closeAtMs);
+      f.put("remainingMs", Math.max(0, closeAtMs - now()));
+      f.put("user", user());
+      reply(c.id(), "auth.refreshed", f);
+    });
+  }
+
+  /** {@code auth.expiring}: the token runs out at {@code closeAtMs} unless refreshed. */
+  private void tokenExpiring(long closeAtMs) {
+    if (!closed) {
+      send(wire.message(null, "auth.expiring", now(),
+          Map.of("expiresAt", closeAtMs, "remainingMs", Math.max(0, closeAtMs - now()))));
+    }
+  }
+
+  /** The token expired without a refresh: close 4001; the session enters its grace as after a drop. */
+  private void tokenExpired(long closeAtMs) {
+    if (!closed && !closing) {
+      endpoint.metrics().tokenExpired();
+      log.info("connection {}: token expired without auth.refresh, closing with 4001", connectionId);
+      close(CloseCodes.UNAUTHENTICATED, "token expired");
+    }
+  }
+
+  /** A message over {@code limits.messagesPerSecond}: refused; the connection closes when it keeps going. */
+  private void rateLimited(String re, RateLimiter.Verdict verdict) {
+    endpoint.metrics().limitRejected("messages");
+    send(wire.error(re, ErrorCode.RATE_LIMITED, "more than " + limits.messagesPerSecond()
+        + " messages per second: slow down", now(),
+        Map.of("scope", "messagesPerSecond", "limit", limits.messagesPerSecond(),
+            "retryAfterMs", limiter.retryAfterMs())));
+    if (verdict == RateLimiter.Verdict.CLOSE) {
+      endpoint.metrics().limitRejected("messages_close");
+      log.warn("{}: {} messages refused within {} s (limits.messagesPerSecond {}), closing with 4008", this,
+          limits.rejectionsBeforeClose(), LimitsConfig.REJECTION_WINDOW_SECONDS, limits.messagesPerSecond());
+      close(CloseCodes.RATE_LIMITED, "rate limit exceeded");
+    } else if (!loggedRateLimit) {
+      loggedRateLimit = true;
+      log.info("{}: over limits.messagesPerSecond {}; refusing messages with RATE_LIMITED", this,
+          limits.messagesPerSecond());
+    }
+  }
+
+  /**
+   * The client stopped reading and its outbound queue passed {@code limits.outboundQueueBytes}: close
+   * 4010 at once (the close frame waits behind the queue; Vert.x cuts the TCP connection after its
+   * closing timeout) and detach the session now, so that it enters grace like a dropped connection.
+   */
+  private void slowReader() {
+    endpoint.metrics().limitRejected("outbound_queue");
+    log.info("{}: outbound queue over limits.outboundQueueBytes {} (the client stopped reading), closing with 4010",
+        this, limits.outboundQueueBytes());
+    close(CloseCodes.SLOW_READER, "too slow: reconnect and resync");
+    onClosed();
   }
 
   private void onJoin(Join c) {
@@ -384,6 +530,10 @@ final class Connection implements Subscriber {
 
   private void send(String text) {
     if (!closed && !closing) {
+      if (outbound.exceeded()) {
+        slowReader();
+        return;
+      }
       ws.writeTextMessage(text);
     }
   }
@@ -393,6 +543,7 @@ final class Connection implements Subscriber {
       closing = true;
       context.owner().cancelTimer(pingTimer);
       context.owner().cancelTimer(helloTimer);
+      expiry.cancel();
       ws.close(code, reason);
     }
   }
@@ -428,6 +579,7 @@ final class Connection implements Subscriber {
     closed = true;
     context.owner().cancelTimer(helloTimer);
     context.owner().cancelTimer(pingTimer);
+    expiry.cancel();
     endpoint.closed(this);
     if (sessionId != null && !ended) {
       engine.disconnected(sessionId, connectionId);

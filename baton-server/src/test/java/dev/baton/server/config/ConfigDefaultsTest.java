@@ -45,6 +45,7 @@ class ConfigDefaultsTest {
     assertThat(a.adminRole()).isEqualTo("admin");
     assertThat(a.emergencyRole()).isEqualTo("emergency");
     assertThat(a.serviceRole()).isEqualTo("service");
+    assertThat(c.limits()).isEqualTo(new LimitsConfig(50, 200, 20, 20, 50_000, 1_048_576));
     assertThat(c.policies().defaultPolicy()).isEqualTo(Policy.DEFAULT);
     assertThat(c.policies().types()).isEmpty();
     assertThat(c.dev()).isFalse();
@@ -66,6 +67,7 @@ class ConfigDefaultsTest {
     assertThat(a.redis()).isEqualTo(b.redis());
     assertThat(a.auth()).isEqualTo(b.auth());
     assertThat(a.audit()).isEqualTo(b.audit());
+    assertThat(a.limits()).isEqualTo(b.limits());
     assertThat(a.policies().defaultPolicy()).isEqualTo(b.policies().defaultPolicy());
     assertThat(a.policies().types()).isEqualTo(b.policies().types());
     assertThat(a.dev()).isEqualTo(b.dev());

@@ -67,6 +67,18 @@ class ConfigValidationTest {
         Arguments.of("audit: {maxFileBytes: -5}", "audit.maxFileBytes -5 must be at least 1024"),
         Arguments.of("audit: {maxFileBytes: 100MB}", "audit.maxFileBytes 100MB must be a whole number"),
         Arguments.of("audit: {maxFileBytes: 1.5}", "audit.maxFileBytes 1.5 must be a whole number"),
+        // limits
+        Arguments.of("limits: {messagesPerSecond: 0}", "limits.messagesPerSecond 0 must be at least 1"),
+        Arguments.of("limits: {messagesPerSecond: fast}", "limits.messagesPerSecond fast must be a whole number"),
+        Arguments.of("limits: {messageBurst: 0}", "limits.messageBurst 0 must be at least 1"),
+        Arguments.of(
+            "limits: {messagesPerSecond: 100, messageBurst: 50}",
+            "limits.messageBurst 50 must be at least limits.messagesPerSecond 100 (a bucket smaller than one"
+                + " second's refill would refuse a steady client)"),
+        Arguments.of("limits: {rejectionsBeforeClose: 0}", "limits.rejectionsBeforeClose 0 must be at least 1"),
+        Arguments.of("limits: {sessionsPerUser: 0}", "limits.sessionsPerUser 0 must be at least 1"),
+        Arguments.of("limits: {connectionsPerNode: -1}", "limits.connectionsPerNode -1 must be at least 1"),
+        Arguments.of("limits: {outboundQueueBytes: 1024}", "limits.outboundQueueBytes 1024 must be at least 65536"),
         // auth
         Arguments.of(
             "auth: {defaultAccess: admin}", "auth.defaultAccess admin must be one of none, view, edit"),
@@ -159,7 +171,7 @@ class ConfigValidationTest {
                 + " pingInterval, pingTimeout, port, tls)"),
         Arguments.of(
             "servers: {port: 8080}",
-            "unknown key servers (known keys at the top level: audit, auth, policies, redis, server, store)"),
+            "unknown key servers (known keys at the top level: audit, auth, limits, policies, redis, server, store)"),
         Arguments.of(
             "policies: {default: {lockTTL: 5m}}",
             "unknown key policies.default.lockTTL (known keys under policies.default: conflict,"
@@ -173,12 +185,16 @@ class ConfigValidationTest {
             "audit: {fsync: 1s}",
             "unknown key audit.fsync (known keys under audit: file, fsyncInterval, maxFileBytes)"),
         Arguments.of(
+            "limits: {messagesPerMinute: 5}",
+            "unknown key limits.messagesPerMinute (known keys under limits: connectionsPerNode, messageBurst,"
+                + " messagesPerSecond, outboundQueueBytes, rejectionsBeforeClose, sessionsPerUser)"),
+        Arguments.of(
             "policies: {typs: {}}",
             "unknown key policies.typs (known keys under policies: default, types)"),
         Arguments.of(
             "server.port: 9000",
             "unknown key server.port (a key must not contain dots: nest the mappings instead)"),
-        Arguments.of("dev: true", "unknown key dev (known keys at the top level: audit, auth, policies, redis, server, store)"));
+        Arguments.of("dev: true", "unknown key dev (known keys at the top level: audit, auth, limits, policies, redis, server, store)"));
   }
 
   @ParameterizedTest(name = "{1}")

@@ -55,7 +55,20 @@ public final class RawWebSocket implements AutoCloseable {
    * baton.v1}, checking the 101 answer and its accept key.
    */
   public static RawWebSocket connect(TestServer server) throws IOException {
-    Socket s = new Socket("127.0.0.1", server.port());
+    return connect(server, 0);
+  }
+
+  /**
+   * As {@link #connect(TestServer)}, with the socket's receive buffer set to {@code receiveBufferBytes}
+   * before connecting (0 keeps the system's): a small one makes a client that stops reading fill up
+   * the server's side soon.
+   */
+  public static RawWebSocket connect(TestServer server, int receiveBufferBytes) throws IOException {
+    Socket s = new Socket();
+    if (receiveBufferBytes > 0) {
+      s.setReceiveBufferSize(receiveBufferBytes);
+    }
+    s.connect(new java.net.InetSocketAddress("127.0.0.1", server.port()), 5000);
     s.setSoTimeout(5000);
     RawWebSocket ws = new RawWebSocket(s);
     ws.upgrade(server.port());

@@ -134,6 +134,11 @@ public final class TestServer implements AutoCloseable {
     return minter.mint(new TokenRequest(userId, name, roles, resources, Duration.ofHours(1)));
   }
 
+  /** A token with a resources claim (or null for none) that expires after {@code ttl} (whole seconds on the wire). */
+  public String token(String userId, String name, List<String> roles, Map<String, Access> resources, Duration ttl) {
+    return minter.mint(new TokenRequest(userId, name, roles, resources, ttl));
+  }
+
   /** A token of the document service: role {@code service}. */
   public String serviceToken() {
     return token("document-service", "Document service", "service");
@@ -376,6 +381,8 @@ public final class TestServer implements AutoCloseable {
     private String redisPrefix;
     private String nodeTimeout = "1s";
     private String publicKey;
+    /** {@code limits.*}: key relative to the section, then value. */
+    private final Map<String, String> limits = new LinkedHashMap<>();
     /** {@code policies.types}: type, then key path relative to the type (dots nest), then value. */
     private final Map<String, Map<String, String>> types = new LinkedHashMap<>();
 
@@ -450,6 +457,12 @@ public final class TestServer implements AutoCloseable {
       return this;
     }
 
+    /** Sets {@code limits.<key>} (written into the YAML as it is); unset keys keep their defaults. */
+    public Builder limit(String key, String value) {
+      limits.put(key, value);
+      return this;
+    }
+
     /** Dev mode ({@code --dev}). */
     public Builder dev(boolean dev) {
       this.dev = dev;
@@ -493,6 +506,7 @@ public final class TestServer implements AutoCloseable {
           publicKey == null ? "" : "  publicKey: |\n    " + publicKey.strip().replace("\n", "\n    "),
           "audit:",
           "  file: '" + dir.resolve("audit.jsonl") + "'",
+          limitsYaml(),
           "policies:",
           "  default:",
           "    lockTtl: " + lockTtl,
@@ -500,6 +514,13 @@ public final class TestServer implements AutoCloseable {
           "    disconnectGrace: " + disconnectGrace,
           "    expiryWarning: " + expiryWarning,
           typesYaml());
+    }
+
+    /** The {@code limits} section (empty when no limit was set). */
+    private String limitsYaml() {
+      StringBuilder out = new StringBuilder(limits.isEmpty() ? "" : "limits:");
+      limits.forEach((key, value) -> out.append("\n  ").append(key).append(": ").append(value));
+      return out.toString();
     }
 
     /** {@code policies.types} as nested YAML mappings (empty when no type has its own policy). */

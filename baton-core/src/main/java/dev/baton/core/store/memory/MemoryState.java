@@ -30,6 +30,8 @@ final class MemoryState {
   final Policies policies;
   final Map<String, SessionRecord> sessions = new HashMap<>();
   final Map<String, String> sessionByResumeHash = new HashMap<>();
+  /** How many sessions each user has (a user with none has no entry). */
+  final Map<String, Integer> sessionsOfUser = new HashMap<>();
   final Map<String, DocumentRecord> documents = new HashMap<>();
   /** Documents where a lock freed or a waiter came back: the queue and takeover hand-off is due. */
   final Set<DocumentRecord> handOffDue = new LinkedHashSet<>();

@@ -79,17 +79,17 @@ public final class MemoryStore implements Store {
   // ---------------------------------------------------------------- sessions
 
   @Override
-  public CompletionStage<SessionGrant> openSession(Principal principal, String connectionId) {
-    return run(() -> newSession(principal, connectionId));
+  public CompletionStage<SessionGrant> openSession(Principal principal, String connectionId, int maxSessionsPerUser) {
+    return run(() -> newSession(principal, connectionId, maxSessionsPerUser));
   }
 
   @Override
   public CompletionStage<SessionGrant> resumeSession(
-      Principal principal, String resumeToken, String connectionId) {
+      Principal principal, String resumeToken, String connectionId, int maxSessionsPerUser) {
     return run(() -> {
       SessionRecord s = st.sessions.get(st.sessionByResumeHash.get(ResumeTokens.hash(resumeToken)));
       if (s == null || !s.userId.equals(principal.userId()) || tx.settleSession(s)) {
-        return newSession(principal, connectionId);
+        return newSession(principal, connectionId, maxSessionsPerUser);
       }
       boolean wasAway = !s.connected;
       s.connected = true;
@@ -571,11 +571,16 @@ public final class MemoryStore implements Store {
     tx.handOff();
   }
 
-  private SessionGrant newSession(Principal principal, String connectionId) {
+  private SessionGrant newSession(Principal principal, String connectionId, int maxSessionsPerUser) {
+    int current = st.sessionsOfUser.getOrDefault(principal.userId(), 0);
+    if (current >= maxSessionsPerUser) {
+      throw Refusals.sessionLimit(maxSessionsPerUser, current);
+    }
     String id = ResumeTokens.newSessionId();
     String token = ResumeTokens.newToken();
     SessionRecord s = new SessionRecord(id, principal.userId(), principal.name(), ResumeTokens.hash(token), connectionId);
     st.sessions.put(id, s);
+    st.sessionsOfUser.merge(s.userId, 1, Integer::sum);
     st.sessionByResumeHash.put(s.resumeTokenHash, id);
     sink.publish(new SessionAttached(id, connectionId, List.of()));
     return new SessionGrant(id, token, false, List.of());

@@ -49,6 +49,16 @@ final class Refusals {
     return new BatonException(code, message, details);
   }
 
+  /** RATE_LIMITED for a session over {@code maxSessionsPerUser}: {@code scope}, {@code limit}, {@code current}. */
+  static BatonException sessionLimit(long limit, long current) {
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("scope", "sessionsPerUser");
+    details.put("limit", limit);
+    details.put("current", current);
+    return new BatonException(ErrorCode.RATE_LIMITED, "this user already has " + current
+        + " sessions, the limit; end one (bye) and try again", details);
+  }
+
   /** "42 s" under a minute, else whole minutes rounded up: "5 min". */
   static String humanDuration(long ms) {
     long s = (ms + 999) / 1000;

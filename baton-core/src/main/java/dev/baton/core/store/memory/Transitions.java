@@ -391,6 +391,7 @@ final class Transitions {
       removeMembership(s, st.resource(r), reason);
     }
     st.sessions.remove(s.id);
+    st.sessionsOfUser.computeIfPresent(s.userId, (u, n) -> n <= 1 ? null : n - 1);
     st.sessionByResumeHash.remove(s.resumeTokenHash);
     sink.publish(new SessionEnded(s.id, s.userId, reason));
   }
