@@ -53,6 +53,11 @@ class HostileFramesTest {
         .lock("10m", "60s", "60s")
         .disconnectGrace("2s")
         .publicKey(ForgedTokens.pem(ForgedTokens.SERVER_RSA.getPublic().getEncoded()))
+        // The abuse limits would cut most lanes off after a few hundred frames (RATE_LIMITED, 4008):
+        // lifted, so that every frame reaches the parser and the store. AbuseLimitsTest tests them.
+        .limit("messagesPerSecond", "1000000")
+        .limit("messageBurst", "1000000")
+        .limit("sessionsPerUser", "100000")
         .start()) {
       String honest = HONEST_TYPE + ":honest-" + Long.toHexString(seed) + ":diagnosis";
       TestClient holder = server.login("honest holder", "smith", "Dr. Smith", "clinician");
