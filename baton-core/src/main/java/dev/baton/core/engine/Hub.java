@@ -33,6 +33,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * from other nodes only while it needs them; {@link #resync} pushes a fresh state to this node's
  * members of a resource after the node missed some of those events.
  *
+ * <p>A resource event is wrapped once in a {@link Fanout} handed to each member's connection, so the
+ * transport encodes it once for all of them rather than once per member.
+ *
  * <p>Thread-safe. {@link #publish} is called by the store in commit order and only calls {@link
  * Subscriber#deliver}, which enqueues.
  */
@@ -154,8 +157,8 @@ public final class Hub implements EventSink {
     }
     Set<String> local = sessionsByResource.get(r);
     Set<String> recipients = local == null ? new LinkedHashSet<>() : new LinkedHashSet<>(local);
-    PresenceSnapshot presence = new PresenceSnapshot(r, state.presence());
-    LockStateChanged lock = new LockStateChanged(r, state.lock());
+    Fanout presence = new Fanout(new PresenceSnapshot(r, state.presence()));
+    Fanout lock = new Fanout(new LockStateChanged(r, state.lock()));
     for (String sessionId : recipients) {
       if (!members.contains(sessionId)) {
         unindex(sessionId, r);
@@ -192,10 +195,11 @@ public final class Hub implements EventSink {
     if (members == null) {
       return;
     }
+    Fanout fanout = new Fanout(e);
     for (String sessionId : members) {
       Subscriber s = bySession.get(sessionId);
       if (s != null) {
-        s.deliver(e);
+        s.deliver(fanout);
       }
     }
   }
