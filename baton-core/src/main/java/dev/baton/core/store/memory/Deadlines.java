@@ -71,10 +71,8 @@ final class Deadlines {
       next = 0;
       for (ResourceId r : s.memberships) {
         long end = s.awaySinceNanos + st.policy(r).disconnectGrace().toNanos();
-        if (!any || end - next < 0) {
-          next = end;
-          any = true;
-        }
+        next = any ? earlier(next, end) : end;
+        any = true;
       }
     }
     st.timers.arm(s, next);
@@ -85,32 +83,43 @@ final class Deadlines {
       st.timers.cancel(res);
       return;
     }
-    Earliest next = new Earliest();
+    // The earliest of the candidates below; "any" because every long is a valid monotonic reading.
+    boolean any = false;
+    long next = 0;
     LockRecord lock = res.lock;
     if (lock != null) {
       long expiry = lock.renewedAtNanos + lock.ttlNanos;
-      next.offer(expiry);
+      any = true;
+      next = expiry;
       if (!lock.warned) {
         // Warned once the remaining time is strictly below the warning (Transitions.warnIfExpiring).
-        next.offer(expiry - st.policy(res.id).expiryWarning().toNanos() + 1);
+        next = earlier(next, expiry - st.policy(res.id).expiryWarning().toNanos() + 1);
       }
       if (res.takeover != null) {
-        next.offer(res.takeover.deadlineNanos);
+        next = earlier(next, res.takeover.deadlineNanos);
       }
     }
     if (!res.lastRequestNanos.isEmpty()) {
       long interval = Store.REQUEST_INTERVAL.toNanos();
       for (long t : res.lastRequestNanos.values()) {
-        next.offer(t + interval);
+        next = any ? earlier(next, t + interval) : t + interval;
+        any = true;
       }
     } else if (res.idle() && res.waiters.isEmpty()) {
-      next.offer(res.touchedNanos + MemoryStore.IDLE_RECORD_TTL.toNanos());
+      long drop = res.touchedNanos + MemoryStore.IDLE_RECORD_TTL.toNanos();
+      next = any ? earlier(next, drop) : drop;
+      any = true;
     }
-    if (next.any) {
-      st.timers.arm(res, next.nanos);
+    if (any) {
+      st.timers.arm(res, next);
     } else {
       st.timers.cancel(res);
     }
+  }
+
+  /** The earlier of two monotonic readings, compared overflow-safely. */
+  private static long earlier(long a, long b) {
+    return b - a < 0 ? b : a;
   }
 
   /** What the full scan did for one resource: settle, warn, forget old requests, drop if long idle. */
@@ -143,16 +152,4 @@ final class Deadlines {
     }
   }
 
-  /** The earliest of several monotonic deadlines, compared overflow-safely. */
-  private static final class Earliest {
-    boolean any;
-    long nanos;
-
-    void offer(long deadlineNanos) {
-      if (!any || deadlineNanos - nanos < 0) {
-        nanos = deadlineNanos;
-        any = true;
-      }
-    }
-  }
 }
