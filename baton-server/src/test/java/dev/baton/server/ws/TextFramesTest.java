@@ -17,7 +17,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * One encoded buffer written to several real WebSockets as text: each receives the whole message, a
+ * One encoded buffer written to several real WebSockets as text (each when its client says it is
+ * ready): each receives the whole message, a
  * long one split into frames of at most {@code maxFrameBytes} (a text frame, then continuations), and
  * the shared buffer is left as it was.
  */
@@ -37,7 +38,7 @@ class TextFramesTest {
     Buffer shared = Buffer.buffer(text);
     int length = shared.length();
     HttpServer server = vertx.createHttpServer(new HttpServerOptions().setPort(0).setHost("127.0.0.1"))
-        .webSocketHandler(ws -> TextFrames.write(ws, shared, maxFrameBytes));
+        .webSocketHandler(ws -> ws.textMessageHandler(ready -> TextFrames.write(ws, shared, maxFrameBytes)));
     int port = server.listen().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).actualPort();
 
     for (int client = 0; client < 3; client++) {
@@ -56,6 +57,7 @@ class TextFramesTest {
         }
       });
       ws.textMessageHandler(received::complete);
+      ws.writeTextMessage("ready"); // the server writes once the handlers are in place
 
       assertThat(received.get(10, TimeUnit.SECONDS)).isEqualTo(text);
       lastFrame.get(10, TimeUnit.SECONDS); // the frame handler runs after the message handler
@@ -73,7 +75,7 @@ class TextFramesTest {
   void aShortMessageIsOneFinalTextFrame() throws Exception {
     Buffer shared = Buffer.buffer("{\"type\":\"pong\"}");
     HttpServer server = vertx.createHttpServer(new HttpServerOptions().setPort(0).setHost("127.0.0.1"))
-        .webSocketHandler(ws -> TextFrames.write(ws, shared, 1024));
+        .webSocketHandler(ws -> ws.textMessageHandler(ready -> TextFrames.write(ws, shared, 1024)));
     int port = server.listen().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).actualPort();
     List<WebSocketFrameType> types = new CopyOnWriteArrayList<>();
     CompletableFuture<Boolean> firstFrameFinal = new CompletableFuture<>();
@@ -85,6 +87,7 @@ class TextFramesTest {
       firstFrameFinal.complete(f.isFinal());
     });
     ws.textMessageHandler(received::complete);
+    ws.writeTextMessage("ready");
 
     assertThat(received.get(10, TimeUnit.SECONDS)).isEqualTo("{\"type\":\"pong\"}");
     assertThat(firstFrameFinal.get(10, TimeUnit.SECONDS)).isTrue();
