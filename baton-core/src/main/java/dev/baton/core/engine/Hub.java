@@ -13,9 +13,9 @@ import dev.baton.core.event.SessionEvent;
 import dev.baton.core.model.Member;
 import dev.baton.core.model.ResourceState;
 import dev.baton.core.resource.ResourceId;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -32,6 +32,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * on this node and when it loses its last one, so that the node listens to that document's events
  * from other nodes only while it needs them; {@link #resync} pushes a fresh state to this node's
  * members of a resource after the node missed some of those events.
+ *
+ * <p>A resource event is wrapped once in a {@link Fanout} handed to each member's connection, so the
+ * transport encodes it once for all of them rather than once per member.
  *
  * <p>Thread-safe. {@link #publish} is called by the store in commit order and only calls {@link
  * Subscriber#deliver}, which enqueues.
@@ -57,10 +60,17 @@ public final class Hub implements EventSink {
   private final Listener listener;
   private final Map<String, Subscriber> pending = new ConcurrentHashMap<>();
   private final Map<String, Subscriber> bySession = new ConcurrentHashMap<>();
-  private final Map<String, Set<ResourceId>> resourcesBySession = new ConcurrentHashMap<>();
-  private final Map<ResourceId, Set<String>> sessionsByResource = new ConcurrentHashMap<>();
-  /** Resources with a member on this node, by document; changed only under {@code indexLock}. */
-  private final Map<String, Set<ResourceId>> resourcesByDocument = new ConcurrentHashMap<>();
+  /*
+   * The membership index. Each value is an immutable array used as a set, replaced whole (copy on
+   * write) under indexLock and read without a lock: a reader iterates a consistent snapshot. An array
+   * of one or a few elements is a few dozen bytes where a concurrent set is a few hundred, and every
+   * idle joined connection has one entry in each of the three maps; a change copies the array, O(n)
+   * like the fan-out of the presence event that comes with it.
+   */
+  private final Map<String, ResourceId[]> resourcesBySession = new ConcurrentHashMap<>();
+  private final Map<ResourceId, String[]> sessionsByResource = new ConcurrentHashMap<>();
+  /** Resources with a member on this node, by document. */
+  private final Map<String, ResourceId[]> resourcesByDocument = new ConcurrentHashMap<>();
   private final Object indexLock = new Object();
 
   /** A hub for one node on its own (the memory store). */
@@ -114,8 +124,8 @@ public final class Hub implements EventSink {
 
   /** The resources of document {@code type:id} that have a member on this node, a copy. */
   public Set<ResourceId> localResources(String documentId) {
-    Set<ResourceId> rs = resourcesByDocument.get(documentId);
-    return rs == null ? Set.of() : Set.copyOf(rs);
+    ResourceId[] rs = resourcesByDocument.get(documentId);
+    return rs == null ? Set.of() : Set.of(rs);
   }
 
   @Override
@@ -152,10 +162,9 @@ public final class Hub implements EventSink {
         index(m.sessionId(), r);
       }
     }
-    Set<String> local = sessionsByResource.get(r);
-    Set<String> recipients = local == null ? new LinkedHashSet<>() : new LinkedHashSet<>(local);
-    PresenceSnapshot presence = new PresenceSnapshot(r, state.presence());
-    LockStateChanged lock = new LockStateChanged(r, state.lock());
+    String[] recipients = sessionsByResource.getOrDefault(r, NO_SESSIONS);
+    Fanout presence = new Fanout(new PresenceSnapshot(r, state.presence()));
+    Fanout lock = new Fanout(new LockStateChanged(r, state.lock()));
     for (String sessionId : recipients) {
       if (!members.contains(sessionId)) {
         unindex(sessionId, r);
@@ -188,14 +197,15 @@ public final class Hub implements EventSink {
     } else if (e instanceof PresenceLeft l) {
       unindex(l.member().sessionId(), l.resource());
     }
-    Set<String> members = sessionsByResource.get(e.resource());
+    String[] members = sessionsByResource.get(e.resource());
     if (members == null) {
       return;
     }
+    Fanout fanout = new Fanout(e);
     for (String sessionId : members) {
       Subscriber s = bySession.get(sessionId);
       if (s != null) {
-        s.deliver(e);
+        s.deliver(fanout);
       }
     }
   }
@@ -203,11 +213,15 @@ public final class Hub implements EventSink {
   private void index(String sessionId, ResourceId r) {
     boolean firstOfDocument = false;
     synchronized (indexLock) {
-      resourcesBySession.computeIfAbsent(sessionId, k -> ConcurrentHashMap.newKeySet()).add(r);
-      Set<String> sessions = sessionsByResource.computeIfAbsent(r, k -> ConcurrentHashMap.newKeySet());
-      if (sessions.add(sessionId) && sessions.size() == 1) {
-        Set<ResourceId> rs = resourcesByDocument.computeIfAbsent(r.document(), k -> ConcurrentHashMap.newKeySet());
-        firstOfDocument = rs.add(r) && rs.size() == 1;
+      resourcesBySession.put(sessionId, with(resourcesBySession.get(sessionId), r, NO_RESOURCES));
+      String[] sessions = sessionsByResource.get(r);
+      if (sessions == null || !contains(sessions, sessionId)) {
+        sessionsByResource.put(r, with(sessions, sessionId, NO_SESSIONS));
+        if (sessions == null) {
+          ResourceId[] rs = resourcesByDocument.get(r.document());
+          resourcesByDocument.put(r.document(), with(rs, r, NO_RESOURCES));
+          firstOfDocument = rs == null;
+        }
       }
     }
     if (firstOfDocument) {
@@ -218,17 +232,18 @@ public final class Hub implements EventSink {
   private void unindex(String sessionId, ResourceId r) {
     boolean lastOfDocument = false;
     synchronized (indexLock) {
-      Set<ResourceId> rs = resourcesBySession.get(sessionId);
-      if (rs != null) {
-        rs.remove(r);
-      }
-      Set<String> sessions = sessionsByResource.get(r);
-      if (sessions != null && sessions.remove(sessionId) && sessions.isEmpty()) {
-        sessionsByResource.remove(r);
-        Set<ResourceId> ofDocument = resourcesByDocument.get(r.document());
-        if (ofDocument != null && ofDocument.remove(r) && ofDocument.isEmpty()) {
-          resourcesByDocument.remove(r.document());
-          lastOfDocument = true;
+      replace(resourcesBySession, sessionId, without(resourcesBySession.get(sessionId), r));
+      String[] sessions = sessionsByResource.get(r);
+      if (sessions != null && contains(sessions, sessionId)) {
+        String[] rest = without(sessions, sessionId);
+        replace(sessionsByResource, r, rest);
+        if (rest == null) {
+          ResourceId[] ofDocument = resourcesByDocument.get(r.document());
+          if (ofDocument != null && contains(ofDocument, r)) {
+            ResourceId[] others = without(ofDocument, r);
+            replace(resourcesByDocument, r.document(), others);
+            lastOfDocument = others == null;
+          }
         }
       }
     }
@@ -238,7 +253,7 @@ public final class Hub implements EventSink {
   }
 
   private void unindex(String sessionId) {
-    Set<ResourceId> rs;
+    ResourceId[] rs;
     synchronized (indexLock) {
       rs = resourcesBySession.remove(sessionId);
     }
@@ -246,6 +261,56 @@ public final class Hub implements EventSink {
       for (ResourceId r : rs) {
         unindex(sessionId, r);
       }
+    }
+  }
+
+  private static final String[] NO_SESSIONS = {};
+  private static final ResourceId[] NO_RESOURCES = {};
+
+  private static <T> boolean contains(T[] set, T x) {
+    for (T e : set) {
+      if (e.equals(x)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** {@code set} with {@code x} added: the same array if already there, else a copy one longer. */
+  private static <T> T[] with(T[] set, T x, T[] empty) {
+    T[] base = set == null ? empty : set;
+    if (contains(base, x)) {
+      return base;
+    }
+    T[] out = Arrays.copyOf(base, base.length + 1);
+    out[base.length] = x;
+    return out;
+  }
+
+  /** {@code set} without {@code x}: the same array if absent, null if nothing is left. */
+  private static <T> T[] without(T[] set, T x) {
+    if (set == null) {
+      return null;
+    }
+    for (int i = 0; i < set.length; i++) {
+      if (set[i].equals(x)) {
+        if (set.length == 1) {
+          return null;
+        }
+        T[] out = Arrays.copyOf(set, set.length - 1);
+        System.arraycopy(set, i + 1, out, i, set.length - 1 - i);
+        return out;
+      }
+    }
+    return set;
+  }
+
+  /** Puts {@code value} under {@code key}, or removes the key when {@code value} is null. */
+  private static <K, V> void replace(Map<K, V> map, K key, V value) {
+    if (value == null) {
+      map.remove(key);
+    } else {
+      map.put(key, value);
     }
   }
 }

@@ -16,4 +16,14 @@ public interface Subscriber {
 
   /** Hands an event to the connection; it filters tokens and encodes it on its own thread. */
   void deliver(Event event);
+
+  /**
+   * Hands an event that the {@link Hub} sends to every member of a resource on this node: {@code
+   * fanout} is the same object for all of them, so an implementation can encode the event once and
+   * send the same bytes to each (see {@link Fanout#shared}). The same rules as {@link #deliver(Event)}
+   * apply. By default, {@code deliver(fanout.event())}.
+   */
+  default void deliver(Fanout fanout) {
+    deliver(fanout.event());
+  }
 }

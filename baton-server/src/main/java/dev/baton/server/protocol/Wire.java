@@ -172,6 +172,19 @@ public final class Wire {
     return message(null, type, ts, f);
   }
 
+  /**
+   * Whether {@code recipientSessionId}'s copy of {@code event} differs from everybody else's: only the
+   * holder's copy of a {@code lock.state} carries the token ({@link LockState#forViewer}). Every other
+   * recipient's copy of an event is the same, so it can be encoded once for all of them.
+   */
+  public static boolean isHoldersCopy(Event event, String recipientSessionId) {
+    if (event instanceof LockStateChanged e) {
+      LockState lock = e.lock();
+      return lock.token() != null && lock.holder() != null && lock.holder().sessionId().equals(recipientSessionId);
+    }
+    return false;
+  }
+
   /** {@code {resource, token, expiresAt, remainingMs}} of a lease. */
   public static Map<String, Object> lease(Lease lease) {
     Map<String, Object> f = new LinkedHashMap<>();

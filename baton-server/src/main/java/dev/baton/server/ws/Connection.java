@@ -1,6 +1,7 @@
 package dev.baton.server.ws;
 
 import dev.baton.core.engine.Engine;
+import dev.baton.core.engine.Fanout;
 import dev.baton.core.engine.Subscriber;
 import dev.baton.core.error.BatonException;
 import dev.baton.core.error.ErrorCode;
@@ -150,20 +151,26 @@ final class Connection implements Subscriber {
 
   @Override
   public void deliver(Event event) {
+    deliver(new Fanout(event));
+  }
+
+  /** Sends the event's frame for this session, encoded once for every recipient of the same copy. */
+  @Override
+  public void deliver(Fanout fanout) {
     context.runOnContext(v -> {
       if (closed) {
         return;
       }
-      if (event instanceof SessionAttached a) {
+      if (fanout.event() instanceof SessionAttached a) {
         if (!a.connectionId().equals(connectionId)) {
           ended = true;
           close(CloseCodes.RESUMED_ELSEWHERE, "session resumed on another connection");
         }
         return;
       }
-      String text = wire.event(event, sessionId, now());
-      if (text != null) {
-        send(text);
+      Buffer frame = EventFrames.of(fanout, wire, endpoint.clock()).forRecipient(sessionId);
+      if (frame != null) {
+        send(frame);
       }
     });
   }
@@ -535,6 +542,13 @@ final class Connection implements Subscriber {
         return;
       }
       ws.writeTextMessage(text);
+    }
+  }
+
+  /** Sends a text message already encoded (shared with other connections: not modified). */
+  private void send(Buffer utf8) {
+    if (!closed && !closing) {
+      TextFrames.write(ws, utf8, endpoint.config().maxFrameBytes());
     }
   }
 

@@ -12,6 +12,7 @@ import dev.baton.core.policy.Policies;
 import dev.baton.core.policy.Policy;
 import dev.baton.core.resource.ResourceId;
 import dev.baton.core.time.Clock;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -35,6 +36,10 @@ final class MemoryState {
   final Map<String, DocumentRecord> documents = new HashMap<>();
   /** Documents where a lock freed or a waiter came back: the queue and takeover hand-off is due. */
   final Set<DocumentRecord> handOffDue = new LinkedHashSet<>();
+  /** What has a deadline: held locks, pending takeovers, away sessions, cleanups (see {@link Deadlines}). */
+  final DeadlineIndex timers = new DeadlineIndex();
+  /** Resources the current operation looked at or changed, whose deadline is re-armed when it ends. */
+  final List<ResourceRecord> changed = new ArrayList<>();
   long locksHeld;
 
   MemoryState(Clock clock, Policies policies) {
@@ -59,14 +64,37 @@ final class MemoryState {
     return s;
   }
 
+  /**
+   * The resource, or null; an operation that looks a resource up may change it, so it is marked
+   * {@link #changed}.
+   */
   ResourceRecord existing(ResourceId id) {
+    ResourceRecord res = lookup(id);
+    if (res != null) {
+      changed(res);
+    }
+    return res;
+  }
+
+  /** The resource, or null, without marking it changed: for reading the index itself. */
+  ResourceRecord lookup(ResourceId id) {
     DocumentRecord doc = documents.get(id.document());
     return doc == null ? null : doc.children.get(id.child());
   }
 
   ResourceRecord orCreate(ResourceId id) {
     DocumentRecord doc = documents.computeIfAbsent(id.document(), k -> new DocumentRecord(id.type(), id.id()));
-    return doc.children.computeIfAbsent(id.child(), k -> new ResourceRecord(id, now()));
+    ResourceRecord res = doc.children.computeIfAbsent(id.child(), k -> new ResourceRecord(id, now()));
+    changed(res);
+    return res;
+  }
+
+  /** Notes that {@code res} may have a new next deadline; {@link Deadlines#rearmChanged} re-arms it. */
+  void changed(ResourceRecord res) {
+    if (!res.changed) {
+      res.changed = true;
+      changed.add(res);
+    }
   }
 
   /** A resource known to exist (a membership of a live session). */

@@ -35,7 +35,6 @@ import dev.baton.core.store.Verification;
 import dev.baton.core.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -63,6 +62,7 @@ public final class MemoryStore implements Store {
   private final ReentrantLock guard = new ReentrantLock();
   private final MemoryState st;
   private final Transitions tx;
+  private final Deadlines deadlines;
 
   /**
    * @param clock the time authority of this store
@@ -74,6 +74,7 @@ public final class MemoryStore implements Store {
     this.sink = Objects.requireNonNull(sink);
     this.st = new MemoryState(Objects.requireNonNull(clock), Objects.requireNonNull(policies));
     this.tx = new Transitions(st, sink, Objects.requireNonNull(counter));
+    this.deadlines = new Deadlines(st, tx);
   }
 
   // ---------------------------------------------------------------- sessions
@@ -94,6 +95,7 @@ public final class MemoryStore implements Store {
       boolean wasAway = !s.connected;
       s.connected = true;
       s.connectionId = connectionId;
+      deadlines.rearm(s);
       st.sessionByResumeHash.remove(s.resumeTokenHash);
       String token = ResumeTokens.newToken();
       s.resumeTokenHash = ResumeTokens.hash(token);
@@ -138,7 +140,9 @@ public final class MemoryStore implements Store {
           tx.publishLock(res);
         }
       }
-      tx.settleSession(s);
+      if (!tx.settleSession(s)) {
+        deadlines.rearm(s);
+      }
       return null;
     });
   }
@@ -508,29 +512,14 @@ public final class MemoryStore implements Store {
 
   // ---------------------------------------------------------------- time
 
+  /**
+   * Retires and announces what is due: only the records whose deadline has come, in deadline order
+   * ({@link Deadlines}), so its cost grows with what is due, not with the number of sessions.
+   */
   @Override
   public CompletionStage<Void> sweep() {
     return run(() -> {
-      for (SessionRecord s : List.copyOf(st.sessions.values())) {
-        tx.settleSession(s);
-      }
-      long now = st.now();
-      for (DocumentRecord doc : List.copyOf(st.documents.values())) {
-        for (ResourceRecord res : List.copyOf(doc.children.values())) {
-          settle(res);
-          tx.warnIfExpiring(res);
-          res.lastRequestNanos.values().removeIf(t -> now - t >= REQUEST_INTERVAL.toNanos());
-        }
-      }
-      tx.handOff();
-      for (Iterator<DocumentRecord> docs = st.documents.values().iterator(); docs.hasNext(); ) {
-        DocumentRecord doc = docs.next();
-        doc.children.values().removeIf(res -> res.idle() && res.waiters.isEmpty()
-            && now - res.touchedNanos >= IDLE_RECORD_TTL.toNanos());
-        if (doc.children.isEmpty()) {
-          docs.remove();
-        }
-      }
+      deadlines.sweep();
       return null;
     });
   }
@@ -545,9 +534,19 @@ public final class MemoryStore implements Store {
     }
   }
 
+  /** Records with a deadline armed (held locks, pending takeovers, away sessions, cleanups due); for tests. */
+  int armedDeadlines() {
+    guard.lock();
+    try {
+      return st.timers.size();
+    } finally {
+      guard.unlock();
+    }
+  }
+
   // ---------------------------------------------------------------- internals (guard held)
 
-  /** Runs one operation under the lock, then hands on whatever it freed. */
+  /** Runs one operation under the lock, then hands on whatever it freed and re-arms what it touched. */
   private <T> CompletionStage<T> run(Supplier<T> op) {
     guard.lock();
     try {
@@ -556,6 +555,7 @@ public final class MemoryStore implements Store {
         result = op.get();
       } finally {
         tx.handOff();
+        deadlines.rearmChanged();
       }
       return CompletableFuture.completedFuture(result);
     } catch (BatonException e) {

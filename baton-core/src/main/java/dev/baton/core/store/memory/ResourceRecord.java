@@ -11,9 +11,10 @@ import java.util.Set;
 /**
  * One resource (a child of a document, or its document lock) inside the memory store: members,
  * presence version, lock, wait queue, pending takeover, and the record of its last ended lock for
- * {@code verify}. Guarded by the store's lock.
+ * {@code verify}. Its entry in the {@link DeadlineIndex} is its next deadline (see {@link Deadlines}).
+ * Guarded by the store's lock.
  */
-final class ResourceRecord {
+final class ResourceRecord extends DeadlineIndex.Entry {
 
   final ResourceId id;
   /** Members by session id, in join order. */
@@ -33,6 +34,8 @@ final class ResourceRecord {
   String lastEndReason;
   /** Monotonic nanos of the last change, for dropping idle records. */
   long touchedNanos;
+  /** Whether the current operation changed it, so its deadline is re-armed when the operation ends. */
+  boolean changed;
 
   ResourceRecord(ResourceId id, long nowNanos) {
     this.id = id;

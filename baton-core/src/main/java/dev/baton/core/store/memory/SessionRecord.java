@@ -4,8 +4,11 @@ import dev.baton.core.resource.ResourceId;
 import java.util.LinkedHashSet;
 import java.util.Set;
 
-/** A session's mutable state inside the memory store; guarded by the store's lock. */
-final class SessionRecord {
+/**
+ * A session's mutable state inside the memory store. While it is away, its entry in the {@link
+ * DeadlineIndex} is the next end of a grace (see {@link Deadlines}). Guarded by the store's lock.
+ */
+final class SessionRecord extends DeadlineIndex.Entry {
 
   final String id;
   final String userId;

@@ -101,6 +101,7 @@ final class Transitions {
 
   /** Gives {@code s} the lock with a new token; it leaves the queue and, if a member, becomes editor. */
   void grant(SessionRecord s, ResourceRecord res) {
+    st.changed(res);
     long token = counter.next();
     res.lock = new LockRecord(new Holder(s.userId, s.name, s.id), token, st.clock.wallMillis(), st.now(),
         st.policy(res.id).lockTtl().toNanos());
@@ -113,6 +114,7 @@ final class Transitions {
 
   /** Extends the lock by its TTL from now and re-arms the expiry warning. */
   void renew(ResourceRecord res) {
+    st.changed(res);
     res.lock.renewedAtNanos = st.now();
     res.lock.warned = false;
     publishLock(res);
@@ -123,6 +125,7 @@ final class Transitions {
    * member record is left to the caller.
    */
   void endLock(ResourceRecord res, String reason) {
+    st.changed(res);
     res.lastEndedToken = res.lock.token;
     res.lastEndReason = reason;
     res.lock = null;
@@ -183,6 +186,7 @@ final class Transitions {
    * to its requester if it still can; a requester that is gone is forgotten, a blocked one is told.
    */
   void completeTakeover(ResourceRecord res) {
+    st.changed(res);
     TakeoverRecord t = res.takeover;
     res.takeover = null;
     SessionRecord requester = st.sessions.get(t.by.sessionId());
@@ -303,6 +307,7 @@ final class Transitions {
    * queue place and pending takeover dropped.
    */
   void removeMembership(SessionRecord s, ResourceRecord res, LeaveReason reason) {
+    st.changed(res);
     if (res.lock != null && res.lock.sessionIs(s.id)) {
       if (res.lock.remainingNanos(st.now()) <= 0) {
         expire(res);
@@ -333,6 +338,7 @@ final class Transitions {
    * or the takeover deadline, whichever came first.
    */
   void settle(ResourceRecord res) {
+    st.changed(res);
     if (!res.members.isEmpty()) {
       for (Member m : List.copyOf(res.members.values())) {
         if (m.status() == MemberStatus.AWAY) {
@@ -393,6 +399,7 @@ final class Transitions {
     st.sessions.remove(s.id);
     st.sessionsOfUser.computeIfPresent(s.userId, (u, n) -> n <= 1 ? null : n - 1);
     st.sessionByResumeHash.remove(s.resumeTokenHash);
+    st.timers.cancel(s);
     sink.publish(new SessionEnded(s.id, s.userId, reason));
   }
 

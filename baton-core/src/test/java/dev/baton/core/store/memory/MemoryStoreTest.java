@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.baton.core.event.EventSink;
 import dev.baton.core.event.LockExpired;
+import dev.baton.core.event.PresenceLeft;
 import dev.baton.core.fencing.MemoryFencingCounter;
 import dev.baton.core.model.Lease;
 import dev.baton.core.policy.Policies;
+import dev.baton.core.resource.ResourceId;
 import dev.baton.core.store.Store;
 import dev.baton.core.store.StoreContractPhase2;
 import dev.baton.core.time.FakeClock;
@@ -22,10 +24,12 @@ import org.junit.jupiter.api.Test;
 class MemoryStoreTest extends StoreContractPhase2 {
 
   private final FakeClock clock = FakeClock.nearOverflow();
+  private MemoryStore memory;
 
   @Override
   protected Store newStore(Policies policies, EventSink sink) {
-    return new MemoryStore(clock, policies, new MemoryFencingCounter(0), sink);
+    memory = new MemoryStore(clock, policies, new MemoryFencingCounter(0), sink);
+    return memory;
   }
 
   @Override
@@ -114,5 +118,92 @@ class MemoryStoreTest extends StoreContractPhase2 {
 
     advance(NANO);
     assertThat(verify(DIAGNOSIS, lease.token()).valid()).isFalse();
+  }
+
+  // ---------------------------------------------------------------- the deadline index behind sweep
+
+  @Test
+  void idleJoinedSessionsArmNoDeadlineAndAHeldLockArmsOne() {
+    for (int i = 0; i < 50; i++) {
+      viewer("user" + i, ResourceId.parse("idle:r" + i + ":main"));
+    }
+    assertThat(memory.armedDeadlines()).isZero();
+
+    Tab alice = viewer("alice", DIAGNOSIS);
+    Lease lease = acquire(alice, DIAGNOSIS);
+    assertThat(memory.armedDeadlines()).isEqualTo(1);
+
+    await(memory.release(alice.sessionId(), DIAGNOSIS));
+    assertThat(memory.armedDeadlines()).as("a resource with a member is not idle").isZero();
+    assertThat(verify(DIAGNOSIS, lease.token()).reason()).isEqualTo("released");
+  }
+
+  @Test
+  void aRenewalReArmsTheExpiryAndTheOldDeadlineExpiresNothing() {
+    Tab alice = viewer("alice", DIAGNOSIS);
+    Lease lease = acquire(alice, DIAGNOSIS);
+    advance(TTL.minusSeconds(1));
+    renew(alice, DIAGNOSIS, lease.token());
+
+    advance(Duration.ofSeconds(2));
+    sweep();
+    assertThat(recorder().ofType(LockExpired.class)).isEmpty();
+
+    advance(TTL.minusSeconds(2).minus(NANO));
+    sweep();
+    assertThat(recorder().ofType(LockExpired.class)).isEmpty();
+
+    advance(NANO);
+    sweep();
+    sweep();
+    assertThat(recorder().ofType(LockExpired.class)).extracting(LockExpired::token).containsExactly(lease.token());
+    assertThat(memory.armedDeadlines()).as("the expired lock is disarmed").isZero();
+  }
+
+  @Test
+  void locksWithTheSameDeadlineAllExpireInOneSweepInTheOrderTheyWereGranted() {
+    Tab alice = viewer("alice", DIAGNOSIS);
+    Tab bob = viewer("bob", OTHER_REPORT);
+    Tab carol = viewer("carol", ResourceId.parse("chart:c1:notes"));
+    long first = acquire(bob, OTHER_REPORT).token();
+    long second = acquire(alice, DIAGNOSIS).token();
+    long third = acquire(carol, ResourceId.parse("chart:c1:notes")).token();
+
+    advance(TTL);
+    sweep();
+
+    assertThat(recorder().ofType(LockExpired.class)).extracting(LockExpired::token)
+        .containsExactly(first, second, third);
+  }
+
+  @Test
+  void aLongIdleRecordIsDroppedExactlyWhenItsTimeComes() {
+    Tab alice = viewer("alice", DIAGNOSIS);
+    Lease lease = acquire(alice, DIAGNOSIS);
+    await(memory.release(alice.sessionId(), DIAGNOSIS));
+    await(memory.leave(alice.sessionId(), DIAGNOSIS));
+    assertThat(memory.armedDeadlines()).as("the idle record's cleanup").isEqualTo(1);
+
+    advance(MemoryStore.IDLE_RECORD_TTL.minus(NANO));
+    sweep();
+    assertThat(verify(DIAGNOSIS, lease.token()).reason()).isEqualTo("released");
+
+    advance(NANO);
+    sweep();
+    assertThat(memory.armedDeadlines()).isZero();
+    assertThat(verify(DIAGNOSIS, lease.token()).reason()).isEqualTo("unknown");
+  }
+
+  @Test
+  void anAwaySessionIsArmedUntilItResumes() {
+    Tab alice = viewer("alice", DIAGNOSIS);
+    disconnect(alice);
+    assertThat(memory.armedDeadlines()).isEqualTo(1);
+
+    resume(alice.principal(), alice.resumeToken());
+    assertThat(memory.armedDeadlines()).isZero();
+    advance(GRACE);
+    sweep();
+    assertThat(recorder().ofType(PresenceLeft.class)).isEmpty();
   }
 }
