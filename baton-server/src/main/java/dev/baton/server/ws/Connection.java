@@ -536,20 +536,31 @@ final class Connection implements Subscriber {
   }
 
   private void send(String text) {
-    if (!closed && !closing) {
-      if (outbound.exceeded()) {
-        slowReader();
-        return;
-      }
+    if (mayWrite()) {
       ws.writeTextMessage(text);
     }
   }
 
   /** Sends a text message already encoded (shared with other connections: not modified). */
   private void send(Buffer utf8) {
-    if (!closed && !closing) {
+    if (mayWrite()) {
       TextFrames.write(ws, utf8, endpoint.config().maxFrameBytes());
     }
+  }
+
+  /**
+   * Whether a message may be written now: not after a close, and not to a slow reader, whose
+   * connection this closes (4010) instead. Both send paths pass here, so no event bypasses the bound.
+   */
+  private boolean mayWrite() {
+    if (closed || closing) {
+      return false;
+    }
+    if (outbound.exceeded()) {
+      slowReader();
+      return false;
+    }
+    return true;
   }
 
   private void close(short code, String reason) {
