@@ -104,6 +104,14 @@ public final class RedisKeys {
     return slotPrefix(slot) + "}:due";
   }
 
+  /**
+   * The full-scan lease of the master serving {@code slot}, {@code p:{<tag>}:fullscan} (a Cluster's
+   * sweepers share one full scan per master per lease; see {@code due_slots.lua}).
+   */
+  public String fullScanLease(int slot) {
+    return slotPrefix(slot) + "}:fullscan";
+  }
+
   /** The counter of locks held, for {@code stats()}: {@code p:locks}, or the slot's on a Cluster. */
   public String locksHeld(String documentId) {
     return cluster ? locksOfSlot(ClusterSlots.slot(documentId)) : locksHeld();

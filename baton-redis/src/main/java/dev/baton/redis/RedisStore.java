@@ -82,11 +82,21 @@ public final class RedisStore implements Store {
   static final int SWEEP_BATCH = 1000;
 
   /**
-   * On a Cluster, every this many sweeps (and on the first) the sweeper looks at the deadline sets
-   * of all 16384 slots, not only the active ones: how the deadlines recorded by a node that died
-   * are found (after at most this many sweep intervals: 5 s at the default 250 ms).
+   * On a Cluster, every this many sweeps (and on the first) a node offers to look at the deadline sets
+   * of all the slots of each master, not only its active ones: how the deadlines recorded by a node
+   * that died are found. The offer is taken only when no node did a full scan of that master within
+   * {@link #FULL_SCAN_LEASE_MS}, so a master does one full scan per lease whatever the number of
+   * nodes, and any live node finds a dead node's deadlines within about one second (three sweeps
+   * at the default 250 ms, plus the sweep that visits them).
    */
-  static final int FULL_SCAN_EVERY = 20;
+  static final int FULL_SCAN_EVERY = 3;
+
+  /**
+   * The full-scan lease per master, milliseconds of Redis time ({@code SET NX PX}): a little under
+   * {@link #FULL_SCAN_EVERY} default sweep intervals, so that one node alone always wins its own
+   * next offer.
+   */
+  static final long FULL_SCAN_LEASE_MS = 700;
 
   /** The node timeout of the short constructor (the server's default of {@code redis.nodeTimeout}). */
   public static final Duration DEFAULT_NODE_TIMEOUT = Duration.ofSeconds(5);
@@ -458,8 +468,8 @@ public final class RedisStore implements Store {
   /**
    * Visits what is due: first the away sessions whose grace (or a membership's) is over, then the
    * documents whose next deadline has come, at most {@link #SWEEP_BATCH} of each (on a Cluster, per
-   * master, from the per-slot deadline sets: all slots every {@link #FULL_SCAN_EVERY}th sweep, the
-   * active ones in between; docs/redis-design.md, "Cluster"); then refreshes {@link #stats}. Any node may sweep at any time: every visit is a script that retires and
+   * master, from the per-slot deadline sets: all slots once per full-scan lease across the nodes,
+   * the active ones in between; docs/redis-design.md, "Cluster"); then refreshes {@link #stats}. Any node may sweep at any time: every visit is a script that retires and
    * announces only what is still there, so nothing is announced twice.
    */
   @Override
@@ -709,31 +719,30 @@ public final class RedisStore implements Store {
   /**
    * On a Cluster: asks the masters ({@code CLUSTER SLOTS}) for the due documents and lock counts of
    * the slots to look at ({@code due_slots.lua}, one call per master, in parallel, at most {@link
-   * #SWEEP_BATCH} documents each): every slot on every {@link #FULL_SCAN_EVERY}th sweep (and the
-   * first), else the {@link #activeSlots} only. Slots found without a deadline set leave the
+   * #SWEEP_BATCH} documents each): every slot of a master when this sweep offers a full scan (every
+   * {@link #FULL_SCAN_EVERY}th, and the first unconditionally) and no node did one within the lease,
+   * else the {@link #activeSlots} only. Slots found without a deadline set leave the
    * active set; slots found with one join it.
    */
   private Future<DueDocuments> dueInSlots() {
-    boolean full = sweeps++ % FULL_SCAN_EVERY == 0;
+    boolean first = sweeps == 0;
+    boolean offerFull = sweeps++ % FULL_SCAN_EVERY == 0;
     return link.send(Request.cmd(Command.CLUSTER).arg("SLOTS"))
         .transform(ar -> ar.succeeded() ? Future.succeededFuture(ar.result()) : Future.failedFuture(failure(ar.cause())))
         .compose(topology -> {
           List<Future<JsonNode>> scans = new ArrayList<>();
-          List<List<Integer>> scanned = new ArrayList<>();
+          List<List<List<Integer>>> scanned = new ArrayList<>(); // per call: {active slots, all slots}
           for (List<Integer> slots : slotsByMaster(topology).values()) {
-            List<Integer> look = full ? slots : slots.stream().filter(activeSlots::contains).toList();
-            if (look.isEmpty()) {
+            List<Integer> active = slots.stream().filter(activeSlots::contains).toList();
+            if (active.isEmpty() && !offerFull) {
               continue;
             }
-            StringBuilder tags = new StringBuilder(look.size() * 4);
-            for (int slot : look) {
-              tags.append(ClusterSlots.tag(slot)).append(' ');
-            }
-            String dueKey = keys.dueOfSlot(look.get(0));
+            String dueKey = keys.dueOfSlot(slots.get(0));
             String start = dueKey.substring(0, dueKey.indexOf('{') + 1);
-            scanned.add(look);
-            scans.add(send(LuaScript.DUE_SLOTS, List.of(dueKey),
-                args(start, Integer.toString(SWEEP_BATCH), tags.toString()))
+            scanned.add(List.of(active, slots));
+            scans.add(send(LuaScript.DUE_SLOTS, List.of(dueKey, keys.fullScanLease(slots.get(0))),
+                args(start, Integer.toString(SWEEP_BATCH), tags(active), offerFull ? tags(slots) : "",
+                    first ? "0" : Long.toString(FULL_SCAN_LEASE_MS)))
                 .compose(this::readJson));
           }
           return Future.all(scans).map(all -> {
@@ -744,7 +753,7 @@ public final class RedisStore implements Store {
               for (JsonNode id : RedisEventCodec.list(scan.get("due"))) {
                 ids.add(id.asText());
               }
-              scanned.get(i).forEach(activeSlots::remove);
+              scanned.get(i).get(scan.path("full").asBoolean() ? 1 : 0).forEach(activeSlots::remove);
               for (JsonNode tag : RedisEventCodec.list(scan.get("active"))) {
                 activeSlots.add(ClusterSlots.slot(tag.asText()));
               }
@@ -753,6 +762,15 @@ public final class RedisStore implements Store {
             return new DueDocuments(ids, locks);
           });
         });
+  }
+
+  /** The slots' precomputed tags, separated by spaces, as {@code due_slots.lua} reads them. */
+  private static String tags(List<Integer> slots) {
+    StringBuilder tags = new StringBuilder(slots.size() * 4);
+    for (int slot : slots) {
+      tags.append(ClusterSlots.tag(slot)).append(' ');
+    }
+    return tags.toString();
   }
 
   /**
