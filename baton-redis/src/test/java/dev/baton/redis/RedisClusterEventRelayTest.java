@@ -1,38 +1,33 @@
 package dev.baton.redis;
 
+import static dev.baton.redis.RedisTesting.await;
+import static dev.baton.redis.RedisTesting.newPrefix;
+import static dev.baton.redis.RedisTesting.principal;
 import static org.assertj.core.api.Assertions.assertThat;
-import org.awaitility.Awaitility;
 
 import dev.baton.core.engine.Hub;
-import dev.baton.core.engine.Subscriber;
-import dev.baton.core.event.Event;
 import dev.baton.core.event.LockStateChanged;
 import dev.baton.core.event.PresenceJoined;
-import dev.baton.core.identity.Access;
-import dev.baton.core.identity.AccessRules;
-import dev.baton.core.identity.Principal;
 import dev.baton.core.model.JoinMode;
 import dev.baton.core.policy.Policies;
 import dev.baton.core.policy.Policy;
 import dev.baton.core.resource.ResourceId;
 import dev.baton.core.store.AcquireResult;
 import dev.baton.core.store.EventRecorder;
+import dev.baton.redis.RedisTesting.Tab;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@link RedisEventRelay} on a real three-master Redis Cluster ({@link RedisCluster}): node B (a
@@ -43,7 +38,8 @@ import org.junit.jupiter.api.Test;
  */
 class RedisClusterEventRelayTest {
 
-  private static RedisCluster cluster;
+  @RegisterExtension
+  static final SharedCluster cluster = new SharedCluster();
 
   private Vertx vertxB;
   private Vertx vertxX;
@@ -56,36 +52,24 @@ class RedisClusterEventRelayTest {
   private Hub hub;
   private final Tab tab = new Tab("conn-b1");
 
-  @BeforeAll
-  static void startCluster() {
-    cluster = RedisCluster.start();
-  }
-
-  @AfterAll
-  static void stopCluster() {
-    if (cluster != null) {
-      cluster.close();
-    }
-  }
-
   @BeforeEach
   void nodes() {
-    keys = RedisKeys.cluster("t" + UUID.randomUUID().toString().replace("-", "").substring(0, 12));
+    keys = RedisKeys.cluster(newPrefix());
     Policies policies = new Policies(Policy.DEFAULT, Map.of());
 
     vertxB = Vertx.vertx();
-    linkB = SingleConnectionLink.create(vertxB, cluster.options(), Duration.ofSeconds(5));
+    linkB = SingleConnectionLink.create(vertxB, cluster.get().options(), Duration.ofSeconds(5));
     RedisEventRelay[] relays = new RedisEventRelay[1];
     hub = new Hub(doc -> relays[0].localMembersChanged(doc));
     Hub h = hub;
-    relay = new RedisEventRelay(vertxB, cluster.options(), linkB, keys, "node-b", hub, h::publish, e -> {});
+    relay = new RedisEventRelay(vertxB, cluster.get().options(), linkB, keys, "node-b", hub, h::publish, e -> {});
     relays[0] = relay;
     storeB = new RedisStore(linkB, keys, policies, relay, RedisTime.server(), "node-b", Duration.ofSeconds(5),
         NodeListener.NONE);
     relay.start(storeB);
 
     vertxX = Vertx.vertx();
-    linkX = SingleConnectionLink.create(vertxX, cluster.options(), Duration.ofSeconds(5));
+    linkX = SingleConnectionLink.create(vertxX, cluster.get().options(), Duration.ofSeconds(5));
     storeX = new RedisStore(linkX, keys, policies, new EventRecorder(), RedisTime.server(), "node-x");
   }
 
@@ -101,8 +85,8 @@ class RedisClusterEventRelayTest {
   @Test
   void changesOnAnotherNodeOfDocumentsOnEveryMasterReachTheMembersOfThisNode() {
     List<ResourceId> resources = onePerMaster();
-    int sessionsMaster = cluster.portOfSlot(ClusterSlots.slotOfKey(keys.resumeIndex()));
-    assertThat(resources).extracting(r -> cluster.portOfSlot(ClusterSlots.slot(r.document())))
+    int sessionsMaster = cluster.get().portOfSlot(ClusterSlots.slotOfKey(keys.resumeIndex()));
+    assertThat(resources).extracting(r -> cluster.get().portOfSlot(ClusterSlots.slot(r.document())))
         .as("the documents' masters, one of them not the master of the session keys")
         .doesNotHaveDuplicates()
         .anyMatch(port -> port != sessionsMaster);
@@ -115,7 +99,7 @@ class RedisClusterEventRelayTest {
     Awaitility.await().atMost(Duration.ofSeconds(10)).until(relay::connected);
     for (ResourceId r : resources) {
       String channel = keys.events(r.document());
-      try (RawRedis raw = new RawRedis(cluster.portOfSlot(ClusterSlots.slot(r.document())))) {
+      try (RawRedis raw = new RawRedis(cluster.get().portOfSlot(ClusterSlots.slot(r.document())))) {
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> shardSubscribers(raw, channel) == 1);
       }
     }
@@ -142,7 +126,7 @@ class RedisClusterEventRelayTest {
     hub.expect(tab);
     String bob = await(storeB.openSession(principal("bob"), tab.connectionId())).sessionId();
     await(storeB.join(bob, r, JoinMode.VIEW, true));
-    try (RawRedis raw = new RawRedis(cluster.portOfSlot(ClusterSlots.slot(r.document())))) {
+    try (RawRedis raw = new RawRedis(cluster.get().portOfSlot(ClusterSlots.slot(r.document())))) {
       Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> shardSubscribers(raw, channel) == 1);
 
       await(storeB.leave(bob, r));
@@ -164,13 +148,13 @@ class RedisClusterEventRelayTest {
     await(storeX.join(xavier, r, JoinMode.VIEW, true));
     long before = ((AcquireResult.Granted) await(storeX.acquire(xavier, r, false, false))).lease().token();
     await(storeX.release(xavier, r));
-    int from = cluster.portOfSlot(slot);
+    int from = cluster.get().portOfSlot(slot);
     try (RawRedis raw = new RawRedis(from)) {
       Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> shardSubscribers(raw, channel) == 1);
     }
-    int to = cluster.ports().stream().filter(p -> p != from).findFirst().orElseThrow();
+    int to = cluster.get().ports().stream().filter(p -> p != from).findFirst().orElseThrow();
 
-    int moved = cluster.moveSlot(slot, to);
+    int moved = cluster.get().moveSlot(slot, to);
 
     assertThat(moved).as("the document's keys and the slot's deadline set and lock counter").isGreaterThanOrEqualTo(4);
     try (RawRedis raw = new RawRedis(to)) {
@@ -195,7 +179,7 @@ class RedisClusterEventRelayTest {
     Set<Integer> masters = new HashSet<>();
     for (int i = 0; out.size() < RedisCluster.RANGES.length; i++) {
       ResourceId r = ResourceId.parse("report:r" + i + ":diagnosis");
-      if (masters.add(cluster.portOfSlot(ClusterSlots.slot(r.document())))) {
+      if (masters.add(cluster.get().portOfSlot(ClusterSlots.slot(r.document())))) {
         out.add(r);
       }
     }
@@ -207,43 +191,5 @@ class RedisClusterEventRelayTest {
     @SuppressWarnings("unchecked")
     List<Object> reply = (List<Object>) raw.call("PUBSUB", "SHARDNUMSUB", channel);
     return (Long) reply.get(1);
-  }
-
-  /** The hub's member on node B: records what it is handed. */
-  private static final class Tab implements Subscriber {
-    private final String connectionId;
-    private final List<Event> events = Collections.synchronizedList(new ArrayList<>());
-
-    Tab(String connectionId) {
-      this.connectionId = connectionId;
-    }
-
-    @Override
-    public String connectionId() {
-      return connectionId;
-    }
-
-    @Override
-    public void deliver(Event event) {
-      events.add(event);
-    }
-
-    List<Event> events() {
-      synchronized (events) {
-        return List.copyOf(events);
-      }
-    }
-  }
-
-  private static Principal principal(String userId) {
-    return new Principal(userId, "Dr. " + userId, Set.of(), AccessRules.uniform(Access.EDIT));
-  }
-
-  private static <T> T await(CompletionStage<T> stage) {
-    try {
-      return stage.toCompletableFuture().get(10, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

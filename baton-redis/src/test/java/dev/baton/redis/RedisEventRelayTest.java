@@ -1,16 +1,16 @@
 package dev.baton.redis;
 
+import static dev.baton.redis.RedisTesting.await;
+import static dev.baton.redis.RedisTesting.newPrefix;
+import static dev.baton.redis.RedisTesting.principal;
+import static dev.baton.redis.RedisTesting.sleep;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.baton.core.engine.Hub;
-import dev.baton.core.engine.Subscriber;
 import dev.baton.core.event.Event;
 import dev.baton.core.event.LockStateChanged;
 import dev.baton.core.event.PresenceJoined;
 import dev.baton.core.event.PresenceSnapshot;
-import dev.baton.core.identity.Access;
-import dev.baton.core.identity.AccessRules;
-import dev.baton.core.identity.Principal;
 import dev.baton.core.model.JoinMode;
 import dev.baton.core.model.Member;
 import dev.baton.core.policy.Policies;
@@ -26,21 +26,18 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import dev.baton.redis.RedisTesting.Tab;
 import org.junit.jupiter.api.Test;
 import redis.embedded.RedisServer;
 
@@ -85,8 +82,7 @@ class RedisEventRelayTest {
 
   @BeforeEach
   void nodes() {
-    String prefix = "t" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-    RedisKeys keys = new RedisKeys(prefix);
+    RedisKeys keys = new RedisKeys(newPrefix());
     Policies policies = new Policies(Policy.DEFAULT, Map.of());
     RedisOptions options = new RedisOptions().setConnectionString("redis://127.0.0.1:" + port);
 
@@ -248,45 +244,6 @@ class RedisEventRelayTest {
 
   // ---------------------------------------------------------------- helpers
 
-  /** The hub's member of R on node B: records what it is handed. */
-  private static final class Tab implements Subscriber {
-    private final String connectionId;
-    private final List<Event> events = Collections.synchronizedList(new ArrayList<>());
-
-    Tab(String connectionId) {
-      this.connectionId = connectionId;
-    }
-
-    @Override
-    public String connectionId() {
-      return connectionId;
-    }
-
-    @Override
-    public void deliver(Event event) {
-      events.add(event);
-    }
-
-    List<Event> events() {
-      synchronized (events) {
-        return List.copyOf(events);
-      }
-    }
-
-    Event await(Predicate<Event> p) {
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-      while (System.nanoTime() < deadline) {
-        for (Event e : events()) {
-          if (p.test(e)) {
-            return e;
-          }
-        }
-        sleep(10);
-      }
-      throw new AssertionError("no matching event; got " + events());
-    }
-  }
-
   /** Records this node's events, then hands them to the hub (as the auditing sink would). */
   private record EventRecorderSink(EventRecorder recorder, Hub hub) implements dev.baton.core.event.EventSink {
     @Override
@@ -300,20 +257,6 @@ class RedisEventRelayTest {
     return events.stream().filter(type::isInstance).count();
   }
 
-  private static Principal principal(String userId) {
-    return new Principal(userId, "Dr. " + userId, Set.of(), AccessRules.uniform(Access.EDIT));
-  }
-
-  private static <T> T await(java.util.concurrent.CompletionStage<T> stage) {
-    try {
-      return stage.toCompletableFuture().get(10, TimeUnit.SECONDS);
-    } catch (java.util.concurrent.ExecutionException e) {
-      throw new CompletionException(e.getCause());
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
   private static void waitUntil(java.util.function.BooleanSupplier condition) {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (!condition.getAsBoolean()) {
@@ -321,15 +264,6 @@ class RedisEventRelayTest {
         throw new AssertionError("condition not met within 10 s");
       }
       sleep(10);
-    }
-  }
-
-  private static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
     }
   }
 
