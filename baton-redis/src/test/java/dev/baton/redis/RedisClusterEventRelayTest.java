@@ -5,24 +5,18 @@ import static dev.baton.redis.RedisTesting.newPrefix;
 import static dev.baton.redis.RedisTesting.principal;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.baton.core.engine.Hub;
 import dev.baton.core.event.LockStateChanged;
 import dev.baton.core.event.PresenceJoined;
 import dev.baton.core.model.JoinMode;
-import dev.baton.core.policy.Policies;
-import dev.baton.core.policy.Policy;
 import dev.baton.core.resource.ResourceId;
 import dev.baton.core.store.AcquireResult;
 import dev.baton.core.store.EventRecorder;
 import dev.baton.redis.RedisTesting.Tab;
-import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -41,45 +35,20 @@ class RedisClusterEventRelayTest {
   @RegisterExtension
   static final SharedCluster cluster = new SharedCluster();
 
-  private Vertx vertxB;
-  private Vertx vertxX;
-  private SingleConnectionLink linkB;
-  private SingleConnectionLink linkX;
-  private RedisEventRelay relay;
-  private RedisStore storeB;
-  private RedisStore storeX;
+  private RelayNodes nodes;
   private RedisKeys keys;
-  private Hub hub;
   private final Tab tab = new Tab("conn-b1");
 
   @BeforeEach
   void nodes() {
     keys = RedisKeys.cluster(newPrefix());
-    Policies policies = new Policies(Policy.DEFAULT, Map.of());
-
-    vertxB = Vertx.vertx();
-    linkB = SingleConnectionLink.create(vertxB, cluster.get().options(), Duration.ofSeconds(5));
-    RedisEventRelay[] relays = new RedisEventRelay[1];
-    hub = new Hub(doc -> relays[0].localMembersChanged(doc));
-    Hub h = hub;
-    relay = new RedisEventRelay(vertxB, cluster.get().options(), linkB, keys, "node-b", hub, h::publish, e -> {});
-    relays[0] = relay;
-    storeB = new RedisStore(linkB, keys, policies, relay, RedisTime.server(), "node-b", Duration.ofSeconds(5),
-        NodeListener.NONE);
-    relay.start(storeB);
-
-    vertxX = Vertx.vertx();
-    linkX = SingleConnectionLink.create(vertxX, cluster.get().options(), Duration.ofSeconds(5));
-    storeX = new RedisStore(linkX, keys, policies, new EventRecorder(), RedisTime.server(), "node-x");
+    nodes = new RelayNodes(cluster.get().options(), cluster.get().options(), keys, h -> h::publish,
+        new EventRecorder());
   }
 
   @AfterEach
   void close() throws Exception {
-    relay.close();
-    linkB.close();
-    linkX.close();
-    vertxB.close().await(10, TimeUnit.SECONDS);
-    vertxX.close().await(10, TimeUnit.SECONDS);
+    nodes.close();
   }
 
   @Test
@@ -91,12 +60,12 @@ class RedisClusterEventRelayTest {
         .doesNotHaveDuplicates()
         .anyMatch(port -> port != sessionsMaster);
 
-    hub.expect(tab);
-    String bob = await(storeB.openSession(principal("bob"), tab.connectionId())).sessionId();
+    nodes.hub.expect(tab);
+    String bob = await(nodes.storeB.openSession(principal("bob"), tab.connectionId())).sessionId();
     for (ResourceId r : resources) {
-      await(storeB.join(bob, r, JoinMode.VIEW, true));
+      await(nodes.storeB.join(bob, r, JoinMode.VIEW, true));
     }
-    Awaitility.await().atMost(Duration.ofSeconds(10)).until(relay::connected);
+    Awaitility.await().atMost(Duration.ofSeconds(10)).until(nodes.relay::connected);
     for (ResourceId r : resources) {
       String channel = keys.events(r.document());
       try (RawRedis raw = new RawRedis(cluster.get().portOfSlot(ClusterSlots.slot(r.document())))) {
@@ -104,10 +73,10 @@ class RedisClusterEventRelayTest {
       }
     }
 
-    String xavier = await(storeX.openSession(principal("xavier"), "conn-x1")).sessionId();
+    String xavier = await(nodes.storeX.openSession(principal("xavier"), "conn-x1")).sessionId();
     for (ResourceId r : resources) {
-      await(storeX.join(xavier, r, JoinMode.VIEW, true));
-      assertThat(await(storeX.acquire(xavier, r, false, false))).isInstanceOf(AcquireResult.Granted.class);
+      await(nodes.storeX.join(xavier, r, JoinMode.VIEW, true));
+      assertThat(await(nodes.storeX.acquire(xavier, r, false, false))).isInstanceOf(AcquireResult.Granted.class);
     }
 
     for (ResourceId r : resources) {
@@ -123,17 +92,17 @@ class RedisClusterEventRelayTest {
   void aMemberLeavingUnsubscribesTheShardChannel() {
     ResourceId r = onePerMaster().get(2);
     String channel = keys.events(r.document());
-    hub.expect(tab);
-    String bob = await(storeB.openSession(principal("bob"), tab.connectionId())).sessionId();
-    await(storeB.join(bob, r, JoinMode.VIEW, true));
+    nodes.hub.expect(tab);
+    String bob = await(nodes.storeB.openSession(principal("bob"), tab.connectionId())).sessionId();
+    await(nodes.storeB.join(bob, r, JoinMode.VIEW, true));
     try (RawRedis raw = new RawRedis(cluster.get().portOfSlot(ClusterSlots.slot(r.document())))) {
       Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> shardSubscribers(raw, channel) == 1);
 
-      await(storeB.leave(bob, r));
+      await(nodes.storeB.leave(bob, r));
 
       Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> shardSubscribers(raw, channel) == 0);
     }
-    assertThat(relay.connected()).as("an unsubscription asked for is no reason to reconnect").isTrue();
+    assertThat(nodes.relay.connected()).as("an unsubscription asked for is no reason to reconnect").isTrue();
   }
 
   @Test
@@ -141,13 +110,13 @@ class RedisClusterEventRelayTest {
     ResourceId r = ResourceId.parse("report:moving:diagnosis");
     int slot = ClusterSlots.slot(r.document());
     String channel = keys.events(r.document());
-    hub.expect(tab);
-    String bob = await(storeB.openSession(principal("bob"), tab.connectionId())).sessionId();
-    await(storeB.join(bob, r, JoinMode.VIEW, true));
-    String xavier = await(storeX.openSession(principal("xavier"), "conn-x1")).sessionId();
-    await(storeX.join(xavier, r, JoinMode.VIEW, true));
-    long before = ((AcquireResult.Granted) await(storeX.acquire(xavier, r, false, false))).lease().token();
-    await(storeX.release(xavier, r));
+    nodes.hub.expect(tab);
+    String bob = await(nodes.storeB.openSession(principal("bob"), tab.connectionId())).sessionId();
+    await(nodes.storeB.join(bob, r, JoinMode.VIEW, true));
+    String xavier = await(nodes.storeX.openSession(principal("xavier"), "conn-x1")).sessionId();
+    await(nodes.storeX.join(xavier, r, JoinMode.VIEW, true));
+    long before = ((AcquireResult.Granted) await(nodes.storeX.acquire(xavier, r, false, false))).lease().token();
+    await(nodes.storeX.release(xavier, r));
     int from = cluster.get().portOfSlot(slot);
     try (RawRedis raw = new RawRedis(from)) {
       Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> shardSubscribers(raw, channel) == 1);
@@ -165,7 +134,7 @@ class RedisClusterEventRelayTest {
     // The first commands may meet the old slot map (MOVED: UNAVAILABLE, retryable): retry as a client would.
     long[] after = new long[1];
     Awaitility.await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> {
-      after[0] = ((AcquireResult.Granted) await(storeX.acquire(xavier, r, false, false))).lease().token();
+      after[0] = ((AcquireResult.Granted) await(nodes.storeX.acquire(xavier, r, false, false))).lease().token();
       return true;
     });
     assertThat(after[0]).as("the fencing counter moved with its document").isGreaterThan(before);

@@ -13,21 +13,16 @@ import dev.baton.core.event.PresenceJoined;
 import dev.baton.core.event.PresenceSnapshot;
 import dev.baton.core.model.JoinMode;
 import dev.baton.core.model.Member;
-import dev.baton.core.policy.Policies;
-import dev.baton.core.policy.Policy;
 import dev.baton.core.resource.ResourceId;
 import dev.baton.core.store.AcquireResult;
 import dev.baton.core.store.EventRecorder;
 import dev.baton.core.store.Store;
-import io.vertx.core.Vertx;
 import io.vertx.redis.client.RedisOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -54,10 +49,7 @@ class RedisEventRelayTest {
   private static int port;
 
   private PausableProxy proxy;
-  private Vertx vertxB;
-  private Vertx vertxX;
-  private SingleConnectionLink linkB;
-  private SingleConnectionLink linkX;
+  private RelayNodes nodes;
   private RedisEventRelay relay;
   private RedisStore storeB;
   private RedisStore storeX;
@@ -83,29 +75,16 @@ class RedisEventRelayTest {
   @BeforeEach
   void nodes() {
     RedisKeys keys = new RedisKeys(newPrefix());
-    Policies policies = new Policies(Policy.DEFAULT, Map.of());
     RedisOptions options = new RedisOptions().setConnectionString("redis://127.0.0.1:" + port);
-
-    vertxB = Vertx.vertx();
-    linkB = SingleConnectionLink.create(vertxB, options, Duration.ofSeconds(5));
-    Hub[] hub = new Hub[1];
-    RedisEventRelay[] relays = new RedisEventRelay[1];
-    hub[0] = new Hub(doc -> relays[0].localMembersChanged(doc));
-    EventRecorderSink own = new EventRecorderSink(ownB, hub[0]);
     // Node B's pub/sub connection goes through a proxy that can hold its messages back.
     proxy = new PausableProxy(port);
     RedisOptions viaProxy = new RedisOptions().setConnectionString("redis://127.0.0.1:" + proxy.port());
-    relay = new RedisEventRelay(vertxB, viaProxy, linkB, keys, "node-b", hub[0], own, e -> {});
-    relays[0] = relay;
-    storeB = new RedisStore(linkB, keys, policies, relay, RedisTime.server(), "node-b", Duration.ofSeconds(5),
-        NodeListener.NONE);
-    relay.start(storeB);
+    nodes = new RelayNodes(options, viaProxy, keys, hub -> new EventRecorderSink(ownB, hub), eventsX);
+    relay = nodes.relay;
+    storeB = nodes.storeB;
+    storeX = nodes.storeX;
 
-    vertxX = Vertx.vertx();
-    linkX = SingleConnectionLink.create(vertxX, options, Duration.ofSeconds(5));
-    storeX = new RedisStore(linkX, keys, policies, eventsX, RedisTime.server(), "node-x");
-
-    hub[0].expect(tab);
+    nodes.hub.expect(tab);
     sessionB = await(storeB.openSession(principal("bob"), tab.connectionId())).sessionId();
     await(storeB.join(sessionB, R, JoinMode.VIEW, true));
     waitUntil(relay::connected);
@@ -117,11 +96,7 @@ class RedisEventRelayTest {
   @AfterEach
   void close() throws Exception {
     proxy.close();
-    relay.close();
-    linkB.close();
-    linkX.close();
-    vertxB.close().await(10, TimeUnit.SECONDS);
-    vertxX.close().await(10, TimeUnit.SECONDS);
+    nodes.close();
   }
 
   @Test
@@ -180,7 +155,7 @@ class RedisEventRelayTest {
     CountDownLatch blocked = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     // Hold node B's thread so that it cannot reconnect while node X changes the resource.
-    linkB.execute(() -> {
+    nodes.linkB.execute(() -> {
       blocked.countDown();
       try {
         release.await(5, TimeUnit.SECONDS);
