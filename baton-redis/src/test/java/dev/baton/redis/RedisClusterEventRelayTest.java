@@ -1,38 +1,27 @@
 package dev.baton.redis;
 
+import static dev.baton.redis.RedisTesting.await;
+import static dev.baton.redis.RedisTesting.newPrefix;
+import static dev.baton.redis.RedisTesting.principal;
 import static org.assertj.core.api.Assertions.assertThat;
-import org.awaitility.Awaitility;
 
-import dev.baton.core.engine.Hub;
-import dev.baton.core.engine.Subscriber;
-import dev.baton.core.event.Event;
 import dev.baton.core.event.LockStateChanged;
 import dev.baton.core.event.PresenceJoined;
-import dev.baton.core.identity.Access;
-import dev.baton.core.identity.AccessRules;
-import dev.baton.core.identity.Principal;
 import dev.baton.core.model.JoinMode;
-import dev.baton.core.policy.Policies;
-import dev.baton.core.policy.Policy;
 import dev.baton.core.resource.ResourceId;
 import dev.baton.core.store.AcquireResult;
 import dev.baton.core.store.EventRecorder;
-import io.vertx.core.Vertx;
+import dev.baton.redis.RedisTesting.Tab;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@link RedisEventRelay} on a real three-master Redis Cluster ({@link RedisCluster}): node B (a
@@ -43,87 +32,51 @@ import org.junit.jupiter.api.Test;
  */
 class RedisClusterEventRelayTest {
 
-  private static RedisCluster cluster;
+  @RegisterExtension
+  static final SharedCluster cluster = new SharedCluster();
 
-  private Vertx vertxB;
-  private Vertx vertxX;
-  private SingleConnectionLink linkB;
-  private SingleConnectionLink linkX;
-  private RedisEventRelay relay;
-  private RedisStore storeB;
-  private RedisStore storeX;
+  private RelayNodes nodes;
   private RedisKeys keys;
-  private Hub hub;
   private final Tab tab = new Tab("conn-b1");
-
-  @BeforeAll
-  static void startCluster() {
-    cluster = RedisCluster.start();
-  }
-
-  @AfterAll
-  static void stopCluster() {
-    if (cluster != null) {
-      cluster.close();
-    }
-  }
 
   @BeforeEach
   void nodes() {
-    keys = RedisKeys.cluster("t" + UUID.randomUUID().toString().replace("-", "").substring(0, 12));
-    Policies policies = new Policies(Policy.DEFAULT, Map.of());
-
-    vertxB = Vertx.vertx();
-    linkB = SingleConnectionLink.create(vertxB, cluster.options(), Duration.ofSeconds(5));
-    RedisEventRelay[] relays = new RedisEventRelay[1];
-    hub = new Hub(doc -> relays[0].localMembersChanged(doc));
-    Hub h = hub;
-    relay = new RedisEventRelay(vertxB, cluster.options(), linkB, keys, "node-b", hub, h::publish, e -> {});
-    relays[0] = relay;
-    storeB = new RedisStore(linkB, keys, policies, relay, RedisTime.server(), "node-b", Duration.ofSeconds(5),
-        NodeListener.NONE);
-    relay.start(storeB);
-
-    vertxX = Vertx.vertx();
-    linkX = SingleConnectionLink.create(vertxX, cluster.options(), Duration.ofSeconds(5));
-    storeX = new RedisStore(linkX, keys, policies, new EventRecorder(), RedisTime.server(), "node-x");
+    keys = RedisKeys.cluster(newPrefix());
+    nodes = new RelayNodes(cluster.get().options(), cluster.get().options(), keys, h -> h::publish,
+        new EventRecorder());
   }
 
   @AfterEach
   void close() throws Exception {
-    relay.close();
-    linkB.close();
-    linkX.close();
-    vertxB.close().await(10, TimeUnit.SECONDS);
-    vertxX.close().await(10, TimeUnit.SECONDS);
+    nodes.close();
   }
 
   @Test
   void changesOnAnotherNodeOfDocumentsOnEveryMasterReachTheMembersOfThisNode() {
     List<ResourceId> resources = onePerMaster();
-    int sessionsMaster = cluster.portOfSlot(ClusterSlots.slotOfKey(keys.resumeIndex()));
-    assertThat(resources).extracting(r -> cluster.portOfSlot(ClusterSlots.slot(r.document())))
+    int sessionsMaster = cluster.get().portOfSlot(ClusterSlots.slotOfKey(keys.resumeIndex()));
+    assertThat(resources).extracting(r -> cluster.get().portOfSlot(ClusterSlots.slot(r.document())))
         .as("the documents' masters, one of them not the master of the session keys")
         .doesNotHaveDuplicates()
         .anyMatch(port -> port != sessionsMaster);
 
-    hub.expect(tab);
-    String bob = await(storeB.openSession(principal("bob"), tab.connectionId())).sessionId();
+    nodes.hub.expect(tab);
+    String bob = await(nodes.storeB.openSession(principal("bob"), tab.connectionId())).sessionId();
     for (ResourceId r : resources) {
-      await(storeB.join(bob, r, JoinMode.VIEW, true));
+      await(nodes.storeB.join(bob, r, JoinMode.VIEW, true));
     }
-    Awaitility.await().atMost(Duration.ofSeconds(10)).until(relay::connected);
+    Awaitility.await().atMost(Duration.ofSeconds(10)).until(nodes.relay::connected);
     for (ResourceId r : resources) {
       String channel = keys.events(r.document());
-      try (RawRedis raw = new RawRedis(cluster.portOfSlot(ClusterSlots.slot(r.document())))) {
+      try (RawRedis raw = new RawRedis(cluster.get().portOfSlot(ClusterSlots.slot(r.document())))) {
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> shardSubscribers(raw, channel) == 1);
       }
     }
 
-    String xavier = await(storeX.openSession(principal("xavier"), "conn-x1")).sessionId();
+    String xavier = await(nodes.storeX.openSession(principal("xavier"), "conn-x1")).sessionId();
     for (ResourceId r : resources) {
-      await(storeX.join(xavier, r, JoinMode.VIEW, true));
-      assertThat(await(storeX.acquire(xavier, r, false, false))).isInstanceOf(AcquireResult.Granted.class);
+      await(nodes.storeX.join(xavier, r, JoinMode.VIEW, true));
+      assertThat(await(nodes.storeX.acquire(xavier, r, false, false))).isInstanceOf(AcquireResult.Granted.class);
     }
 
     for (ResourceId r : resources) {
@@ -139,17 +92,17 @@ class RedisClusterEventRelayTest {
   void aMemberLeavingUnsubscribesTheShardChannel() {
     ResourceId r = onePerMaster().get(2);
     String channel = keys.events(r.document());
-    hub.expect(tab);
-    String bob = await(storeB.openSession(principal("bob"), tab.connectionId())).sessionId();
-    await(storeB.join(bob, r, JoinMode.VIEW, true));
-    try (RawRedis raw = new RawRedis(cluster.portOfSlot(ClusterSlots.slot(r.document())))) {
+    nodes.hub.expect(tab);
+    String bob = await(nodes.storeB.openSession(principal("bob"), tab.connectionId())).sessionId();
+    await(nodes.storeB.join(bob, r, JoinMode.VIEW, true));
+    try (RawRedis raw = new RawRedis(cluster.get().portOfSlot(ClusterSlots.slot(r.document())))) {
       Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> shardSubscribers(raw, channel) == 1);
 
-      await(storeB.leave(bob, r));
+      await(nodes.storeB.leave(bob, r));
 
       Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> shardSubscribers(raw, channel) == 0);
     }
-    assertThat(relay.connected()).as("an unsubscription asked for is no reason to reconnect").isTrue();
+    assertThat(nodes.relay.connected()).as("an unsubscription asked for is no reason to reconnect").isTrue();
   }
 
   @Test
@@ -157,20 +110,20 @@ class RedisClusterEventRelayTest {
     ResourceId r = ResourceId.parse("report:moving:diagnosis");
     int slot = ClusterSlots.slot(r.document());
     String channel = keys.events(r.document());
-    hub.expect(tab);
-    String bob = await(storeB.openSession(principal("bob"), tab.connectionId())).sessionId();
-    await(storeB.join(bob, r, JoinMode.VIEW, true));
-    String xavier = await(storeX.openSession(principal("xavier"), "conn-x1")).sessionId();
-    await(storeX.join(xavier, r, JoinMode.VIEW, true));
-    long before = ((AcquireResult.Granted) await(storeX.acquire(xavier, r, false, false))).lease().token();
-    await(storeX.release(xavier, r));
-    int from = cluster.portOfSlot(slot);
+    nodes.hub.expect(tab);
+    String bob = await(nodes.storeB.openSession(principal("bob"), tab.connectionId())).sessionId();
+    await(nodes.storeB.join(bob, r, JoinMode.VIEW, true));
+    String xavier = await(nodes.storeX.openSession(principal("xavier"), "conn-x1")).sessionId();
+    await(nodes.storeX.join(xavier, r, JoinMode.VIEW, true));
+    long before = ((AcquireResult.Granted) await(nodes.storeX.acquire(xavier, r, false, false))).lease().token();
+    await(nodes.storeX.release(xavier, r));
+    int from = cluster.get().portOfSlot(slot);
     try (RawRedis raw = new RawRedis(from)) {
       Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> shardSubscribers(raw, channel) == 1);
     }
-    int to = cluster.ports().stream().filter(p -> p != from).findFirst().orElseThrow();
+    int to = cluster.get().ports().stream().filter(p -> p != from).findFirst().orElseThrow();
 
-    int moved = cluster.moveSlot(slot, to);
+    int moved = cluster.get().moveSlot(slot, to);
 
     assertThat(moved).as("the document's keys and the slot's deadline set and lock counter").isGreaterThanOrEqualTo(4);
     try (RawRedis raw = new RawRedis(to)) {
@@ -181,7 +134,7 @@ class RedisClusterEventRelayTest {
     // The first commands may meet the old slot map (MOVED: UNAVAILABLE, retryable): retry as a client would.
     long[] after = new long[1];
     Awaitility.await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> {
-      after[0] = ((AcquireResult.Granted) await(storeX.acquire(xavier, r, false, false))).lease().token();
+      after[0] = ((AcquireResult.Granted) await(nodes.storeX.acquire(xavier, r, false, false))).lease().token();
       return true;
     });
     assertThat(after[0]).as("the fencing counter moved with its document").isGreaterThan(before);
@@ -195,7 +148,7 @@ class RedisClusterEventRelayTest {
     Set<Integer> masters = new HashSet<>();
     for (int i = 0; out.size() < RedisCluster.RANGES.length; i++) {
       ResourceId r = ResourceId.parse("report:r" + i + ":diagnosis");
-      if (masters.add(cluster.portOfSlot(ClusterSlots.slot(r.document())))) {
+      if (masters.add(cluster.get().portOfSlot(ClusterSlots.slot(r.document())))) {
         out.add(r);
       }
     }
@@ -207,43 +160,5 @@ class RedisClusterEventRelayTest {
     @SuppressWarnings("unchecked")
     List<Object> reply = (List<Object>) raw.call("PUBSUB", "SHARDNUMSUB", channel);
     return (Long) reply.get(1);
-  }
-
-  /** The hub's member on node B: records what it is handed. */
-  private static final class Tab implements Subscriber {
-    private final String connectionId;
-    private final List<Event> events = Collections.synchronizedList(new ArrayList<>());
-
-    Tab(String connectionId) {
-      this.connectionId = connectionId;
-    }
-
-    @Override
-    public String connectionId() {
-      return connectionId;
-    }
-
-    @Override
-    public void deliver(Event event) {
-      events.add(event);
-    }
-
-    List<Event> events() {
-      synchronized (events) {
-        return List.copyOf(events);
-      }
-    }
-  }
-
-  private static Principal principal(String userId) {
-    return new Principal(userId, "Dr. " + userId, Set.of(), AccessRules.uniform(Access.EDIT));
-  }
-
-  private static <T> T await(CompletionStage<T> stage) {
-    try {
-      return stage.toCompletableFuture().get(10, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

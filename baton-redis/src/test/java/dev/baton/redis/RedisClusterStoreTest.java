@@ -3,26 +3,22 @@ package dev.baton.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.baton.core.event.Event;
-import dev.baton.core.event.EventSink;
 import dev.baton.core.event.LockExpired;
 import dev.baton.core.model.Lease;
-import dev.baton.core.policy.Policies;
 import dev.baton.core.resource.ResourceId;
 import dev.baton.core.store.Store;
-import dev.baton.core.store.StoreContractPhase2;
 import dev.baton.core.store.StoreStats;
-import dev.baton.core.time.FakeClock;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The whole store contract against {@link RedisStore} on a real three-master Redis Cluster
@@ -31,47 +27,36 @@ import org.junit.jupiter.api.Test;
  * counter, per-slot deadline set and lock counter) each in the document's slot, the counter without
  * a TTL.
  */
-class RedisClusterStoreTest extends StoreContractPhase2 {
+class RedisClusterStoreTest extends RedisStoreContract {
 
-  private static RedisCluster cluster;
+  @RegisterExtension
+  static final SharedCluster cluster = new SharedCluster();
+
   private static Vertx vertx;
   private static SingleConnectionLink link;
 
-  private final FakeClock clock = new FakeClock(RedisStoreTest.START_NANOS, RedisStoreTest.START_WALL_MS);
-  private String prefix;
-
   @BeforeAll
-  static void startCluster() {
-    cluster = RedisCluster.start();
+  static void connect() {
     vertx = Vertx.vertx();
-    link = SingleConnectionLink.create(vertx, cluster.options(), Duration.ofSeconds(5));
+    link = SingleConnectionLink.create(vertx, cluster.get().options(), Duration.ofSeconds(5));
   }
 
   @AfterAll
-  static void stopCluster() throws Exception {
+  static void disconnect() throws Exception {
     if (link != null) {
       link.close();
       vertx.close().await(10, TimeUnit.SECONDS);
     }
-    if (cluster != null) {
-      cluster.close();
-    }
   }
 
   @Override
-  protected Store newStore(Policies policies, EventSink sink) {
-    prefix = "t" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-    return new RedisStore(link, RedisKeys.cluster(prefix), policies, sink, RedisTime.injected(clock), "node-a");
+  protected SingleConnectionLink link() {
+    return link;
   }
 
   @Override
-  protected void advance(Duration d) {
-    clock.advance(d);
-  }
-
-  @Override
-  protected Duration tick() {
-    return Duration.ofNanos(1000);
+  protected RedisKeys keys(String prefix) {
+    return RedisKeys.cluster(prefix);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -87,7 +72,7 @@ class RedisClusterStoreTest extends StoreContractPhase2 {
       Lease lease = acquire(alice, r);
       String doc = r.document();
       int slot = ClusterSlots.slot(doc);
-      int port = cluster.portOfSlot(slot);
+      int port = cluster.get().portOfSlot(slot);
       try (RawRedis raw = new RawRedis(port)) {
         for (String key : List.of(keys.document(doc), keys.members(doc), keys.fence(doc), keys.due(doc),
             keys.locksHeld(doc))) {
@@ -111,7 +96,7 @@ class RedisClusterStoreTest extends StoreContractPhase2 {
     Set<Integer> masters = new HashSet<>();
     for (ResourceId r : resources) {
       acquire(viewer("u-" + r.id(), r), r);
-      masters.add(cluster.portOfSlot(ClusterSlots.slot(r.document())));
+      masters.add(cluster.get().portOfSlot(ClusterSlots.slot(r.document())));
     }
     assertThat(masters).hasSizeGreaterThan(1);
     sweep();

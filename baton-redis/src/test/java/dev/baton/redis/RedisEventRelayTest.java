@@ -1,46 +1,38 @@
 package dev.baton.redis;
 
+import static dev.baton.redis.RedisTesting.await;
+import static dev.baton.redis.RedisTesting.newPrefix;
+import static dev.baton.redis.RedisTesting.principal;
+import static dev.baton.redis.RedisTesting.sleep;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.baton.core.engine.Hub;
-import dev.baton.core.engine.Subscriber;
 import dev.baton.core.event.Event;
 import dev.baton.core.event.LockStateChanged;
 import dev.baton.core.event.PresenceJoined;
 import dev.baton.core.event.PresenceSnapshot;
-import dev.baton.core.identity.Access;
-import dev.baton.core.identity.AccessRules;
-import dev.baton.core.identity.Principal;
 import dev.baton.core.model.JoinMode;
 import dev.baton.core.model.Member;
-import dev.baton.core.policy.Policies;
-import dev.baton.core.policy.Policy;
 import dev.baton.core.resource.ResourceId;
 import dev.baton.core.store.AcquireResult;
 import dev.baton.core.store.EventRecorder;
 import dev.baton.core.store.Store;
-import io.vertx.core.Vertx;
 import io.vertx.redis.client.RedisOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import dev.baton.redis.RedisTesting.Tab;
 import org.junit.jupiter.api.Test;
 import redis.embedded.RedisServer;
 
@@ -57,10 +49,7 @@ class RedisEventRelayTest {
   private static int port;
 
   private PausableProxy proxy;
-  private Vertx vertxB;
-  private Vertx vertxX;
-  private SingleConnectionLink linkB;
-  private SingleConnectionLink linkX;
+  private RelayNodes nodes;
   private RedisEventRelay relay;
   private RedisStore storeB;
   private RedisStore storeX;
@@ -85,31 +74,17 @@ class RedisEventRelayTest {
 
   @BeforeEach
   void nodes() {
-    String prefix = "t" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-    RedisKeys keys = new RedisKeys(prefix);
-    Policies policies = new Policies(Policy.DEFAULT, Map.of());
+    RedisKeys keys = new RedisKeys(newPrefix());
     RedisOptions options = new RedisOptions().setConnectionString("redis://127.0.0.1:" + port);
-
-    vertxB = Vertx.vertx();
-    linkB = SingleConnectionLink.create(vertxB, options, Duration.ofSeconds(5));
-    Hub[] hub = new Hub[1];
-    RedisEventRelay[] relays = new RedisEventRelay[1];
-    hub[0] = new Hub(doc -> relays[0].localMembersChanged(doc));
-    EventRecorderSink own = new EventRecorderSink(ownB, hub[0]);
     // Node B's pub/sub connection goes through a proxy that can hold its messages back.
     proxy = new PausableProxy(port);
     RedisOptions viaProxy = new RedisOptions().setConnectionString("redis://127.0.0.1:" + proxy.port());
-    relay = new RedisEventRelay(vertxB, viaProxy, linkB, keys, "node-b", hub[0], own, e -> {});
-    relays[0] = relay;
-    storeB = new RedisStore(linkB, keys, policies, relay, RedisTime.server(), "node-b", Duration.ofSeconds(5),
-        NodeListener.NONE);
-    relay.start(storeB);
+    nodes = new RelayNodes(options, viaProxy, keys, hub -> new EventRecorderSink(ownB, hub), eventsX);
+    relay = nodes.relay;
+    storeB = nodes.storeB;
+    storeX = nodes.storeX;
 
-    vertxX = Vertx.vertx();
-    linkX = SingleConnectionLink.create(vertxX, options, Duration.ofSeconds(5));
-    storeX = new RedisStore(linkX, keys, policies, eventsX, RedisTime.server(), "node-x");
-
-    hub[0].expect(tab);
+    nodes.hub.expect(tab);
     sessionB = await(storeB.openSession(principal("bob"), tab.connectionId())).sessionId();
     await(storeB.join(sessionB, R, JoinMode.VIEW, true));
     waitUntil(relay::connected);
@@ -121,11 +96,7 @@ class RedisEventRelayTest {
   @AfterEach
   void close() throws Exception {
     proxy.close();
-    relay.close();
-    linkB.close();
-    linkX.close();
-    vertxB.close().await(10, TimeUnit.SECONDS);
-    vertxX.close().await(10, TimeUnit.SECONDS);
+    nodes.close();
   }
 
   @Test
@@ -184,7 +155,7 @@ class RedisEventRelayTest {
     CountDownLatch blocked = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     // Hold node B's thread so that it cannot reconnect while node X changes the resource.
-    linkB.execute(() -> {
+    nodes.linkB.execute(() -> {
       blocked.countDown();
       try {
         release.await(5, TimeUnit.SECONDS);
@@ -248,45 +219,6 @@ class RedisEventRelayTest {
 
   // ---------------------------------------------------------------- helpers
 
-  /** The hub's member of R on node B: records what it is handed. */
-  private static final class Tab implements Subscriber {
-    private final String connectionId;
-    private final List<Event> events = Collections.synchronizedList(new ArrayList<>());
-
-    Tab(String connectionId) {
-      this.connectionId = connectionId;
-    }
-
-    @Override
-    public String connectionId() {
-      return connectionId;
-    }
-
-    @Override
-    public void deliver(Event event) {
-      events.add(event);
-    }
-
-    List<Event> events() {
-      synchronized (events) {
-        return List.copyOf(events);
-      }
-    }
-
-    Event await(Predicate<Event> p) {
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-      while (System.nanoTime() < deadline) {
-        for (Event e : events()) {
-          if (p.test(e)) {
-            return e;
-          }
-        }
-        sleep(10);
-      }
-      throw new AssertionError("no matching event; got " + events());
-    }
-  }
-
   /** Records this node's events, then hands them to the hub (as the auditing sink would). */
   private record EventRecorderSink(EventRecorder recorder, Hub hub) implements dev.baton.core.event.EventSink {
     @Override
@@ -300,20 +232,6 @@ class RedisEventRelayTest {
     return events.stream().filter(type::isInstance).count();
   }
 
-  private static Principal principal(String userId) {
-    return new Principal(userId, "Dr. " + userId, Set.of(), AccessRules.uniform(Access.EDIT));
-  }
-
-  private static <T> T await(java.util.concurrent.CompletionStage<T> stage) {
-    try {
-      return stage.toCompletableFuture().get(10, TimeUnit.SECONDS);
-    } catch (java.util.concurrent.ExecutionException e) {
-      throw new CompletionException(e.getCause());
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
   private static void waitUntil(java.util.function.BooleanSupplier condition) {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (!condition.getAsBoolean()) {
@@ -321,15 +239,6 @@ class RedisEventRelayTest {
         throw new AssertionError("condition not met within 10 s");
       }
       sleep(10);
-    }
-  }
-
-  private static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
     }
   }
 

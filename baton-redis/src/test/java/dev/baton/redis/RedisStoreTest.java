@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.baton.core.error.BatonException;
 import dev.baton.core.error.ErrorCode;
 import dev.baton.core.event.Event;
-import dev.baton.core.event.EventSink;
 import dev.baton.core.event.LockRequested;
 import dev.baton.core.event.LockStateChanged;
 import dev.baton.core.identity.Access;
@@ -14,10 +13,8 @@ import dev.baton.core.identity.AccessRules;
 import dev.baton.core.identity.Principal;
 import dev.baton.core.model.JoinMode;
 import dev.baton.core.model.Lease;
-import dev.baton.core.policy.Policies;
 import dev.baton.core.store.EventRecorder;
 import dev.baton.core.store.Store;
-import dev.baton.core.store.StoreContractPhase2;
 import dev.baton.core.store.StoreStats;
 import dev.baton.core.time.FakeClock;
 import io.vertx.core.Vertx;
@@ -51,19 +48,12 @@ import redis.embedded.RedisServer;
  * command per lock operation, the events on the document channel, Redis down and back, a hung
  * Redis, and Redis {@code TIME}.
  */
-class RedisStoreTest extends StoreContractPhase2 {
-
-  /** 2025-11-29 12:00 UTC in nanoseconds: a whole microsecond, and below 2^53 microseconds. */
-  static final long START_NANOS = 1_764_417_600_000_000_000L;
-  static final long START_WALL_MS = 1_764_417_600_000L;
+class RedisStoreTest extends RedisStoreContract {
 
   private static RedisServer server;
   private static int port;
   private static Vertx vertx;
   private static SingleConnectionLink link;
-
-  private final FakeClock clock = new FakeClock(START_NANOS, START_WALL_MS);
-  private String prefix;
 
   @BeforeAll
   static void startRedis() {
@@ -83,19 +73,13 @@ class RedisStoreTest extends StoreContractPhase2 {
   }
 
   @Override
-  protected Store newStore(Policies policies, EventSink sink) {
-    prefix = "t" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-    return new RedisStore(link, new RedisKeys(prefix), policies, sink, RedisTime.injected(clock), "node-a");
+  protected SingleConnectionLink link() {
+    return link;
   }
 
   @Override
-  protected void advance(Duration d) {
-    clock.advance(d);
-  }
-
-  @Override
-  protected Duration tick() {
-    return Duration.ofNanos(1000);
+  protected RedisKeys keys(String prefix) {
+    return new RedisKeys(prefix);
   }
 
   // ---------------------------------------------------------------------------------------------

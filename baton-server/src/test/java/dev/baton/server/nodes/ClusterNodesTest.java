@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.baton.redis.RedisCluster;
+import dev.baton.redis.SharedCluster;
 import dev.baton.server.testing.TestClient;
 import dev.baton.server.testing.TestRedis;
 import dev.baton.server.testing.TestServer;
@@ -14,9 +15,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Two Baton nodes in this process on a real three-master Redis Cluster ({@link RedisCluster}, the
@@ -29,27 +29,16 @@ class ClusterNodesTest {
 
   static final Duration SOON = Duration.ofSeconds(5);
 
-  private static RedisCluster cluster;
-
-  @BeforeAll
-  static void startCluster() {
-    cluster = RedisCluster.start();
-  }
-
-  @AfterAll
-  static void stopCluster() {
-    if (cluster != null) {
-      cluster.close();
-    }
-  }
+  @RegisterExtension
+  static final SharedCluster cluster = new SharedCluster();
 
   @Test
   void twoNodesOnAClusterServeDocumentsOnEveryMasterAsOneService() {
     String prefix = TestRedis.newPrefix();
     // A node timeout of 5 s (the default), not the test servers' 1 s: a node's first commands open its
     // connections to every master, which on a loaded machine can outlast a second.
-    try (TestServer a = TestServer.builder().redis(cluster.uri(), prefix).nodeTimeout("5s").start();
-        TestServer b = TestServer.builder().redis(cluster.uri(), prefix).nodeTimeout("5s").start()) {
+    try (TestServer a = TestServer.builder().redis(cluster.get().uri(), prefix).nodeTimeout("5s").start();
+        TestServer b = TestServer.builder().redis(cluster.get().uri(), prefix).nodeTimeout("5s").start()) {
       await().atMost(Duration.ofSeconds(15)).until(() -> a.get("/health/ready", null).status() == 200
           && b.get("/health/ready", null).status() == 200);
       TestClient alice = a.login("alice@A", "alice", "Dr. Alice");
@@ -86,7 +75,7 @@ class ClusterNodesTest {
     Set<Integer> masters = new HashSet<>();
     for (int i = 0; out.size() < RedisCluster.RANGES.length; i++) {
       String document = "operation-report:c" + i;
-      if (masters.add(cluster.portOfSlot(RedisCluster.slotOfKey("{" + document + "}")))) {
+      if (masters.add(cluster.get().portOfSlot(RedisCluster.slotOfKey("{" + document + "}")))) {
         out.add(document + ":diagnosis");
       }
     }

@@ -6,8 +6,8 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.baton.server.testing.LockRace;
 import dev.baton.server.testing.TestClient;
-import dev.baton.server.testing.TestRedis;
 import dev.baton.server.testing.TestServer;
+import dev.baton.server.testing.TwoNodes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -17,11 +17,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Two Baton nodes in this process on one real Redis (embedded 7.0.15, append-only file), each test
@@ -37,40 +35,17 @@ class TwoNodesTest {
   static final String R = "operation-report:r1:diagnosis";
   static final Duration SOON = Duration.ofSeconds(3);
 
-  private static TestRedis redis;
+  @RegisterExtension
+  static final TwoNodes<TestServer> twoNodes = TwoNodes.servers();
 
   private TestServer a;
   private TestServer b;
 
-  @BeforeAll
-  static void startRedis() {
-    redis = TestRedis.start();
-  }
-
-  @AfterAll
-  static void stopRedis() {
-    redis.close();
-  }
-
-  @AfterEach
-  void stopNodes() {
-    if (a != null) {
-      a.close();
-    }
-    if (b != null) {
-      b.close();
-    }
-  }
-
   /** Starts nodes A and B on the shared Redis under a fresh prefix, both configured by {@code options}. */
   private void nodes(Consumer<TestServer.Builder> options) {
-    String prefix = TestRedis.newPrefix();
-    TestServer.Builder ba = TestServer.builder().redis(redis.port(), prefix);
-    TestServer.Builder bb = TestServer.builder().redis(redis.port(), prefix);
-    options.accept(ba);
-    options.accept(bb);
-    a = ba.start();
-    b = bb.start();
+    twoNodes.start(options);
+    a = twoNodes.a();
+    b = twoNodes.b();
   }
 
   private static TestClient joined(TestServer node, String label, String userId, String name, String... roles) {
@@ -175,7 +150,7 @@ class TwoNodesTest {
     TestClient bob = joined(b, "bob@B", "bob", "Nurse Bob");
     assertThat(a.get("/health/ready", null).status()).isEqualTo(200);
 
-    redis.down();
+    twoNodes.redis().down();
     try {
       JsonNode refused = alice.expectError("UNAVAILABLE", "lock.acquire", Map.of("resource", R));
       assertThat(refused.path("retryable").asBoolean()).isTrue();
@@ -189,7 +164,7 @@ class TwoNodesTest {
       assertThat(alice.isClosed()).as("connections stay open").isFalse();
       assertThat(bob.isClosed()).isFalse();
     } finally {
-      redis.up();
+      twoNodes.redis().up();
     }
 
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {

@@ -6,17 +6,15 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.baton.server.testing.NodeProcess;
 import dev.baton.server.testing.TestClient;
-import dev.baton.server.testing.TestRedis;
 import dev.baton.server.testing.TestServer;
+import dev.baton.server.testing.TwoNodes;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Issue #4 item 8 over real processes: two Baton nodes, each its own JVM ({@link NodeProcess}), on one
@@ -32,37 +30,17 @@ class NodeProcessesTest {
   static final String R = "operation-report:r1:diagnosis";
   static final Duration SOON = Duration.ofSeconds(5);
 
-  private static TestRedis redis;
+  @RegisterExtension
+  static final TwoNodes<NodeProcess> twoNodes = TwoNodes.processes();
 
   private NodeProcess a;
   private NodeProcess b;
 
-  @BeforeAll
-  static void startRedis() {
-    redis = TestRedis.start();
-  }
-
-  @AfterAll
-  static void stopRedis() {
-    redis.close();
-  }
-
-  @AfterEach
-  void stopNodes() {
-    if (a != null) {
-      a.close();
-    }
-    if (b != null) {
-      b.close();
-    }
-  }
-
+  /** Starts node processes A and B on the shared Redis under a fresh prefix, both configured by {@code options}. */
   private void nodes(Consumer<TestServer.Builder> options) {
-    String prefix = TestRedis.newPrefix();
-    TestServer.Builder o = TestServer.builder().redis(redis.port(), prefix).sweepInterval("100ms").nodeTimeout("1s");
-    options.accept(o);
-    a = NodeProcess.start("A", o);
-    b = NodeProcess.start("B", o);
+    twoNodes.start(o -> options.accept(o.sweepInterval("100ms").nodeTimeout("1s")));
+    a = twoNodes.a();
+    b = twoNodes.b();
   }
 
   private static TestClient joined(NodeProcess node, String label, String userId, String name) {
@@ -162,7 +140,7 @@ class NodeProcessesTest {
     long token = smith.expect("lock.granted", "lock.acquire", Map.of("resource", R)).path("token").asLong();
     TestClient jane = joined(b, "jane@B", "jane", "Nurse Jane");
 
-    redis.down();
+    twoNodes.redis().down();
     try {
       JsonNode renew = smith.expectError("UNAVAILABLE", "lock.renew", Map.of("resource", R, "token", token));
       assertThat(renew.path("retryable").asBoolean()).isTrue();
@@ -177,7 +155,7 @@ class NodeProcessesTest {
       assertThat(smith.isClosed()).as("Smith's WebSocket stays open").isFalse();
       assertThat(jane.isClosed()).as("Jane's WebSocket stays open").isFalse();
     } finally {
-      redis.up();
+      twoNodes.redis().up();
     }
 
     await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {

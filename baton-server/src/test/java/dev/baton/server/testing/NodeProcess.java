@@ -1,7 +1,5 @@
 package dev.baton.server.testing;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.baton.core.time.Clock;
 import dev.baton.server.auth.TokenMinter;
 import dev.baton.server.auth.TokenRequest;
@@ -18,9 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -47,7 +43,6 @@ public final class NodeProcess implements AutoCloseable {
   /** How long a start may take until {@code /health/ready} answers 200 (a JVM on a loaded 2-core machine). */
   public static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final Path LOGS = Path.of("target", "node-processes");
 
   private final String name;
@@ -214,22 +209,15 @@ public final class NodeProcess implements AutoCloseable {
    * @throws UncheckedIOException when the node does not answer
    */
   public TestServer.Response verify(String resource, long token) {
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("resource", resource);
-    body.put("token", token);
-    try {
-      return send(HttpRequest.newBuilder(uri("/v1/locks/verify")).timeout(Duration.ofSeconds(10))
-          .header("Content-Type", "application/json")
-          .header("Authorization", "Bearer " + serviceToken())
-          .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return TestServer.send(http, HttpRequest.newBuilder(uri("/v1/locks/verify")).timeout(Duration.ofSeconds(10))
+        .header("Content-Type", "application/json")
+        .header("Authorization", "Bearer " + serviceToken())
+        .POST(HttpRequest.BodyPublishers.ofString(TestServer.verifyBody(resource, token))).build());
   }
 
   /** {@code GET path} as the document service. */
   public TestServer.Response get(String path) {
-    return send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(10))
+    return TestServer.send(http, HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(10))
         .header("Authorization", "Bearer " + serviceToken()).GET().build());
   }
 
@@ -239,22 +227,6 @@ public final class NodeProcess implements AutoCloseable {
 
   private URI uri(String path) {
     return URI.create("http://127.0.0.1:" + port + path);
-  }
-
-  private TestServer.Response send(HttpRequest request) {
-    try {
-      HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
-      JsonNode json = null;
-      if (r.headers().firstValue("content-type").orElse("").startsWith("application/json")) {
-        json = JSON.readTree(r.body());
-      }
-      return new TestServer.Response(r.statusCode(), r.body(), json);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
   }
 
   /** Aborts every client, kills the process and deletes its temporary folder (the log stays). */

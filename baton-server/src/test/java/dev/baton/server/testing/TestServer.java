@@ -234,11 +234,16 @@ public final class TestServer implements AutoCloseable {
 
   /** {@code POST /v1/locks/verify {resource, token}} as the document service. */
   public Response verify(String resource, long token) {
+    return post("/v1/locks/verify", serviceToken(), verifyBody(resource, token));
+  }
+
+  /** The JSON text of {@code {resource, token}}, the body of {@code POST /v1/locks/verify}. */
+  static String verifyBody(String resource, long token) {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("resource", resource);
     body.put("token", token);
     try {
-      return post("/v1/locks/verify", serviceToken(), JSON.writeValueAsString(body));
+      return JSON.writeValueAsString(body);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -276,6 +281,16 @@ public final class TestServer implements AutoCloseable {
   }
 
   private Response send(HttpRequest request) {
+    return send(http, request);
+  }
+
+  /**
+   * Sends {@code request} with {@code http}; the body is parsed as JSON when the content type says so.
+   *
+   * @throws UncheckedIOException when the server does not answer or the JSON is malformed
+   * @throws IllegalStateException when interrupted (the interruption is kept)
+   */
+  static Response send(HttpClient http, HttpRequest request) {
     try {
       HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
       JsonNode json = null;

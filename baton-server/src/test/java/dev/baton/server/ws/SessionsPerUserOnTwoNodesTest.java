@@ -4,14 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.baton.server.testing.TestClient;
-import dev.baton.server.testing.TestRedis;
 import dev.baton.server.testing.TestServer;
+import dev.baton.server.testing.TwoNodes;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code limits.sessionsPerUser} on the Redis store counts the user's sessions on every node sharing
@@ -21,32 +19,15 @@ import org.junit.jupiter.api.Test;
 class SessionsPerUserOnTwoNodesTest {
 
   private static final Duration WAIT = Duration.ofSeconds(10);
-  private static TestRedis redis;
 
-  private TestServer a;
-  private TestServer b;
-
-  @BeforeAll
-  static void startRedis() {
-    redis = TestRedis.start();
-  }
-
-  @AfterAll
-  static void stopRedis() {
-    redis.close();
-  }
-
-  @AfterEach
-  void stopNodes() {
-    a.close();
-    b.close();
-  }
+  @RegisterExtension
+  static final TwoNodes<TestServer> twoNodes = TwoNodes.servers();
 
   @Test
   void theLimitCountsTheSessionsOfEveryNode() {
-    String prefix = TestRedis.newPrefix();
-    a = TestServer.builder().redis(redis.port(), prefix).limit("sessionsPerUser", "2").start();
-    b = TestServer.builder().redis(redis.port(), prefix).limit("sessionsPerUser", "2").start();
+    twoNodes.start(o -> o.limit("sessionsPerUser", "2"));
+    TestServer a = twoNodes.a();
+    TestServer b = twoNodes.b();
     TestClient onA = a.login("tab on A", "smith", "Dr. Smith");
     TestClient onB = b.login("tab on B", "smith", "Dr. Smith");
 
