@@ -96,8 +96,12 @@ public final class TokenCommand implements Callable<Integer> {
               + " bytes (HS256 needs a 256-bit key); it has " + bytes);
     }
     TokenMinter minter = TokenMinter.withSecret(secret, issuer, audience, clock);
-    String token =
-        minter.mint(new TokenRequest(subject, name, roles, resources(), ttl()));
+    String token;
+    try {
+      token = minter.mint(new TokenRequest(subject, name, roles, resources(), ttl()));
+    } catch (IllegalArgumentException e) {
+      throw usage(e.getMessage()); // a blank --sub or --name: a usage error, not a stack trace
+    }
     spec.commandLine().getOut().println(token);
     spec.commandLine().getOut().flush();
     return 0;

@@ -6,6 +6,7 @@ import dev.baton.core.identity.Access;
 import dev.baton.server.auth.ResourceClaims;
 import dev.baton.server.auth.TokenMinter;
 import dev.baton.server.auth.TokenRequest;
+import dev.baton.server.protocol.StrictJson;
 import dev.baton.server.protocol.Wire;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -37,20 +38,43 @@ public final class DevApi {
 
   private void token(RoutingContext ctx) {
     try {
-      JsonNode body = wire.mapper().readTree(ctx.body().asString());
+      JsonNode body = StrictJson.read(ctx.body().asString());
       if (body == null || !body.path("userId").isTextual()) {
         throw new IllegalArgumentException("userId (string) is required");
       }
+      // Wrong types are refused, not dropped: a role silently lost shows up later as a 403.
       List<String> roles = new ArrayList<>();
-      body.path("roles").forEach(r -> roles.add(r.asText()));
-      Map<String, Access> res = null;
-      if (body.path("res").isObject()) {
-        res = new LinkedHashMap<>();
-        for (Map.Entry<String, JsonNode> e : body.get("res").properties()) {
-          res.put(e.getKey(), ResourceClaims.access(e.getValue().asText()));
+      JsonNode rolesNode = body.path("roles");
+      if (!rolesNode.isMissingNode() && !rolesNode.isNull()) {
+        if (!rolesNode.isArray()) {
+          throw new IllegalArgumentException("roles must be an array of strings");
+        }
+        for (JsonNode r : rolesNode) {
+          if (!r.isTextual() || r.textValue().isBlank()) {
+            throw new IllegalArgumentException("roles must be an array of non-blank strings");
+          }
+          roles.add(r.textValue());
         }
       }
-      String name = body.path("name").isTextual() ? body.get("name").textValue() : null;
+      Map<String, Access> res = null;
+      JsonNode resNode = body.path("res");
+      if (!resNode.isMissingNode() && !resNode.isNull()) {
+        if (!resNode.isObject()) {
+          throw new IllegalArgumentException("res must be an object of resource patterns to \"view\", \"edit\" or \"none\"");
+        }
+        res = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> e : resNode.properties()) {
+          if (!e.getValue().isTextual()) {
+            throw new IllegalArgumentException("res." + e.getKey() + " must be \"view\", \"edit\" or \"none\"");
+          }
+          res.put(e.getKey(), ResourceClaims.access(e.getValue().textValue()));
+        }
+      }
+      JsonNode nameNode = body.path("name");
+      if (!nameNode.isMissingNode() && !nameNode.isNull() && !nameNode.isTextual()) {
+        throw new IllegalArgumentException("name must be a string");
+      }
+      String name = nameNode.isTextual() ? nameNode.textValue() : null;
       String token = minter.mint(new TokenRequest(body.get("userId").textValue(), name, roles, res,
           TokenMinter.DEFAULT_TTL));
       ctx.response().putHeader("content-type", "application/json").end(wire.write(Map.of("token", token)));

@@ -9,6 +9,7 @@ import dev.baton.core.model.Member;
 import dev.baton.core.model.ResourceState;
 import dev.baton.core.resource.ResourceId;
 import dev.baton.core.store.Verification;
+import dev.baton.server.protocol.StrictJson;
 import dev.baton.server.protocol.Wire;
 import dev.baton.server.ws.Authenticator;
 import io.vertx.core.Vertx;
@@ -144,7 +145,7 @@ public final class HttpApi {
   private void verify(RoutingContext ctx) {
     JsonNode body;
     try {
-      body = wire.mapper().readTree(ctx.body().asString());
+      body = StrictJson.read(ctx.body().asString());
     } catch (Exception e) {
       error(ctx, new BatonException(ErrorCode.BAD_REQUEST, "the body must be JSON"));
       return;
@@ -178,7 +179,7 @@ public final class HttpApi {
     String body = ctx.body().asString();
     if (body != null && !body.isBlank()) {
       try {
-        JsonNode node = wire.mapper().readTree(body);
+        JsonNode node = StrictJson.read(body);
         if (node != null && node.path("reason").isTextual()) {
           reason = node.get("reason").textValue();
         }

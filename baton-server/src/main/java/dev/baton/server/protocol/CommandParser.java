@@ -1,14 +1,8 @@
 package dev.baton.server.protocol;
 
 import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.baton.core.error.BatonException;
 import dev.baton.core.error.ErrorCode;
 import dev.baton.core.model.JoinMode;
@@ -44,16 +38,7 @@ public final class CommandParser {
   public static final int MAX_TOKEN_LENGTH = 8192;
 
   /** Deepest accepted nesting of objects and arrays. */
-  public static final int MAX_DEPTH = 16;
-
-  private final ObjectMapper json =
-      JsonMapper.builder(
-              JsonFactory.builder()
-                  .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
-                  .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-                  .build())
-          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-          .build();
+  public static final int MAX_DEPTH = StrictJson.MAX_DEPTH;
 
   /**
    * Parses a frame.
@@ -64,7 +49,7 @@ public final class CommandParser {
   public Command parse(String frame) {
     JsonNode root;
     try {
-      root = json.readTree(frame);
+      root = StrictJson.read(frame);
     } catch (StreamConstraintsException e) {
       throw new ProtocolException(ErrorCode.BAD_REQUEST, null,
           "the message is nested deeper than " + MAX_DEPTH + " levels");

@@ -12,6 +12,8 @@ public final class CloseCodes {
   public static final short NORMAL = 1000;
   /** The peer stopped answering pings (half-open connection); its session enters grace. */
   public static final short GOING_AWAY = 1001;
+  /** A frame that breaks RFC 6455 (reserved opcode or bit, unmasked, a continuation without a start). */
+  public static final short PROTOCOL_ERROR = 1002;
   /** A text message that is not valid UTF-8 (RFC 6455 section 8.1). */
   public static final short INVALID_DATA = 1007;
   /** A frame or message over {@code server.maxFrameBytes}. */

@@ -130,8 +130,14 @@ final class Connection implements Subscriber {
    * InboundMessages}'s. Anything else is the transport's own business, logged at debug.
    */
   private void onException(Throwable e) {
-    if (e instanceof CorruptedWebSocketFrameException) {
-      close(CloseCodes.TOO_BIG, "message over " + endpoint.config().maxFrameBytes() + " bytes");
+    if (e instanceof CorruptedWebSocketFrameException corrupted) {
+      // Netty's frame decoder says which: a frame over the size (1009) or any other breach of RFC
+      // 6455 (a continuation without a start, a reserved opcode or bit, an unmasked frame...): 1002.
+      if (corrupted.closeStatus().code() == CloseCodes.TOO_BIG) {
+        close(CloseCodes.TOO_BIG, "message over " + endpoint.config().maxFrameBytes() + " bytes");
+      } else {
+        close(CloseCodes.PROTOCOL_ERROR, "WebSocket protocol error");
+      }
     } else {
       log.debug("connection {}: {}", connectionId, e.toString());
     }
@@ -367,6 +373,13 @@ final class Connection implements Subscriber {
         return;
       }
       VerifiedToken token = ar.result();
+      if (token.expiresAtMs() <= now()) {
+        // The verifier tolerates clock skew past exp (as at hello); a refresh must extend, never
+        // swap a live identity for a dead one.
+        endpoint.metrics().tokenRefresh(ErrorCode.UNAUTHENTICATED.name());
+        error(c.id(), ErrorCode.UNAUTHENTICATED, "the token has expired; the current token's expiry stands");
+        return;
+      }
       if (!token.principal().userId().equals(principal.userId())) {
         endpoint.metrics().tokenRefresh(ErrorCode.FORBIDDEN.name());
         if (!loggedForeignRefresh) {

@@ -24,7 +24,7 @@ final class Verdicts {
   static final Set<String> ERROR_CODES = Arrays.stream(ErrorCode.values())
       .filter(c -> c != ErrorCode.INTERNAL).map(Enum::name).collect(Collectors.toUnmodifiableSet());
   /** Close codes a hostile frame may cause (docs/protocol.md section 11), without 1011. */
-  static final Set<Integer> CLOSE_CODES = Set.of(1000, 1007, 1009, 4001, 4008, 4009);
+  static final Set<Integer> CLOSE_CODES = Set.of(1000, 1002, 1007, 1009, 4001, 4008, 4009);
 
   /** How one frame ended. Exactly one of reply, closeCode (>= 0) or problem is set. */
   record Outcome(JsonNode reply, int closeCode, String closeReason, String problem) {

@@ -21,6 +21,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * SPEC guarantee 7, "bad input never hurts others", over real WebSockets: each bad message gets an
@@ -185,6 +187,25 @@ class BadInputTest {
       RawWebSocket.Frame close = raw.readUntilClose(CLOSE_TIMEOUT);
       assertThat(close).as("a close frame 1009; instead the connection ended: %s", raw.end()).isNotNull();
       assertThat(close.closeCode()).as("close code").isEqualTo(1009);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({
+      "a continuation frame without a start frame, true, 0",
+      "a reserved data opcode, true, 3",
+      "a reserved control opcode, true, 11",
+  })
+  void aFrameThatBreaksTheWebSocketProtocolIsClosedWith1002(String what, boolean fin, int opcode)
+      throws Exception {
+    try (RawWebSocket raw = RawWebSocket.connect(server)) {
+      raw.sendText("{\"id\": \"h\", \"type\": \"hello\", \"token\": \""
+          + server.token("user" + counter, "User", "clinician") + "\"}");
+      assertThat(raw.readFrame(Duration.ofSeconds(5)).text()).contains("\"welcome\"");
+      raw.sendFrame(fin, opcode, "{\"id\": \"p\", \"type\": \"ping\"}".getBytes(StandardCharsets.UTF_8));
+      RawWebSocket.Frame close = raw.readUntilClose(CLOSE_TIMEOUT);
+      assertThat(close).as("a close frame after %s; instead the connection ended: %s", what, raw.end()).isNotNull();
+      assertThat(close.closeCode()).as("close code after %s (not 1009: nothing was too big)", what).isEqualTo(1002);
     }
   }
 

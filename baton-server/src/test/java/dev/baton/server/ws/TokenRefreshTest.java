@@ -115,6 +115,12 @@ class TokenRefreshTest {
             new FakeClock(0, System.currentTimeMillis() - Duration.ofHours(2).toMillis()))
         .mint(new TokenRequest("smith", "Dr. Smith", List.of(), null, Duration.ofHours(1)));
     smith.expectError("UNAUTHENTICATED", "auth.refresh", Map.of("token", expired));
+    // Expired 10 s ago: inside the verifier's clock-skew tolerance, still no refresh (it would swap
+    // the live one-hour token for a dead one and close the connection 5 s later).
+    String justExpired = TokenMinter.withSecret(TestServer.SECRET, null, null,
+            new FakeClock(0, System.currentTimeMillis() - Duration.ofSeconds(70).toMillis()))
+        .mint(new TokenRequest("smith", "Dr. Smith", List.of(), null, Duration.ofMinutes(1)));
+    smith.expectError("UNAUTHENTICATED", "auth.refresh", Map.of("token", justExpired));
 
     assertThat(smith.isClosed()).isFalse();
     smith.expect("joined", "join", Map.of("resource", RESOURCE, "mode", "view"));
@@ -122,7 +128,7 @@ class TokenRefreshTest {
     assertThat(smith.welcome().path("user").path("id").asText()).isEqualTo("smith");
     assertThat(server.get("/metrics", null).body())
         .contains("baton_token_refreshes_total{result=\"FORBIDDEN\"} 1.0")
-        .contains("baton_token_refreshes_total{result=\"UNAUTHENTICATED\"} 2.0");
+        .contains("baton_token_refreshes_total{result=\"UNAUTHENTICATED\"} 3.0");
   }
 
   @Test
