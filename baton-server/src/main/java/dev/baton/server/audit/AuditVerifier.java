@@ -98,6 +98,8 @@ public final class AuditVerifier {
           expectedSeq = record.seq() + 1;
           expectedPrev = record.hash();
         }
+      } catch (java.nio.file.NoSuchFileException e) {
+        return new Result(records, read, file, 0, "no such file (nothing to verify)");
       } catch (IOException e) {
         return new Result(records, read, file, 0, "cannot be read: " + e);
       }

@@ -22,8 +22,9 @@ public record TokenRequest(
     String subject, String name, List<String> roles, Map<String, Access> resources, Duration ttl) {
 
   /**
-   * @throws IllegalArgumentException if {@code subject} is blank or {@code ttl} is not positive
    * @throws NullPointerException if {@code subject}, {@code roles} or {@code ttl} is null
+   * @throws IllegalArgumentException if the subject, a role or a given name is blank, or the ttl is
+   *     not positive
    */
   public TokenRequest {
     Objects.requireNonNull(subject, "subject");
@@ -31,6 +32,12 @@ public record TokenRequest(
       throw new IllegalArgumentException("subject must not be blank");
     }
     roles = List.copyOf(roles);
+    if (roles.stream().anyMatch(String::isBlank)) {
+      throw new IllegalArgumentException("roles must not be blank");
+    }
+    if (name != null && name.isBlank()) {
+      throw new IllegalArgumentException("name must not be blank (leave it out instead)");
+    }
     resources = resources == null ? null : Collections.unmodifiableMap(new LinkedHashMap<>(resources));
     Objects.requireNonNull(ttl, "ttl");
     if (ttl.isZero() || ttl.isNegative()) {

@@ -224,7 +224,7 @@ class AuditVerifyCommandTest {
     Path missing = dir.resolve("nope.jsonl");
 
     assertThat(verify(missing)).isEqualTo(1);
-    assertThat(out.toString()).startsWith("BROKEN: " + missing + ": cannot be read");
+    assertThat(out.toString()).startsWith("BROKEN: " + missing + ": no such file");
   }
 
   @Test
