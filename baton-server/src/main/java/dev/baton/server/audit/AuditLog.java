@@ -52,6 +52,9 @@ import org.slf4j.LoggerFactory;
  * on and the new file's first {@code prev} is the old file's last {@code hash}. A single record larger
  * than {@code maxFileBytes} gets a file of its own.
  *
+ * <p><b>Exclusive.</b> The log holds an exclusive lock on {@code .<file name>.lock} next to it from {@link #open} to
+ * {@link #close}, so a second node given the same file is refused at start ({@link AuditFileLock}).
+ *
  * <p><b>Start.</b> The last line of an existing file gives {@code seq} and {@code prev} (when the file
  * is absent or empty, the newest rotated file next to it does). An incomplete last line (no newline:
  * a write cut short by a crash) is cut off, with a warning. A last line that is not a valid record
@@ -92,6 +95,7 @@ public final class AuditLog implements AuditTrail, Closeable {
   private final long maxFileBytes;
   private final ObjectMapper json = JsonMapper.builder().build();
   private final MessageDigest sha256;
+  private final AuditFileLock lock;
 
   // Guarded by this.
   private FileChannel channel;
@@ -109,8 +113,9 @@ public final class AuditLog implements AuditTrail, Closeable {
 
   private volatile boolean healthy = true;
 
-  private AuditLog(Path file, String node, Clock clock, long maxFileBytes) {
+  private AuditLog(Path file, String node, Clock clock, long maxFileBytes, AuditFileLock lock) {
     this.file = file;
+    this.lock = lock;
     this.node = node;
     this.clock = clock;
     this.maxFileBytes = maxFileBytes;
@@ -128,7 +133,8 @@ public final class AuditLog implements AuditTrail, Closeable {
    * @param node this node's id, written in every record
    * @param clock gives {@code ts}, and the day for rotation
    * @param maxFileBytes the size above which the file is rotated; at least 1024
-   * @throws IOException if the file cannot be opened, or its last line is not a valid record
+   * @throws IOException if the file cannot be opened, another node (process or audit log) holds it (see
+   *     {@link AuditFileLock}), or its last line is not a valid record
    */
   public static AuditLog open(Path file, String node, Clock clock, long maxFileBytes) throws IOException {
     Objects.requireNonNull(file, "file");
@@ -137,19 +143,29 @@ public final class AuditLog implements AuditTrail, Closeable {
     if (maxFileBytes < 1024) {
       throw new IllegalArgumentException("maxFileBytes " + maxFileBytes + " must be at least 1024");
     }
-    AuditLog audit = new AuditLog(file.toAbsolutePath().normalize(), node, clock, maxFileBytes);
-    synchronized (audit) {
-      AuditFiles.Tail tail = AuditFiles.repairAndRead(audit.file);
-      if (tail.isEmpty()) {
-        tail = AuditFiles.newestArchive(audit.file);
-      } else {
-        audit.firstTs = tail.firstTs();
-      }
-      audit.seq = tail.isEmpty() ? 0 : tail.lastSeq();
-      audit.prev = tail.isEmpty() ? ZERO_HASH : tail.lastHash();
-      audit.ensureOpen();
+    Path absolute = file.toAbsolutePath().normalize();
+    AuditFileLock lock = AuditFileLock.acquire(absolute);
+    AuditLog audit = new AuditLog(absolute, node, clock, maxFileBytes, lock);
+    try {
+      audit.continueChain();
+    } catch (IOException | RuntimeException e) {
+      audit.close();
+      throw e;
     }
     return audit;
+  }
+
+  /** Reads where the chain on disk ends (repairing a cut-off last line) and opens the file for appending. */
+  private synchronized void continueChain() throws IOException {
+    AuditFiles.Tail tail = AuditFiles.repairAndRead(file);
+    if (tail.isEmpty()) {
+      tail = AuditFiles.newestArchive(file);
+    } else {
+      firstTs = tail.firstTs();
+    }
+    seq = tail.isEmpty() ? 0 : tail.lastSeq();
+    prev = tail.isEmpty() ? ZERO_HASH : tail.lastHash();
+    ensureOpen();
   }
 
   /** Writes {@code record} as the next line of the chain; see the class comment. Never throws. */
@@ -237,7 +253,10 @@ public final class AuditLog implements AuditTrail, Closeable {
     return dirty;
   }
 
-  /** Forces and closes the file; later records are lost (logged at ERROR). Idempotent. */
+  /**
+   * Forces and closes the file and releases its lock; later records are lost (logged at ERROR).
+   * Idempotent.
+   */
   @Override
   public void close() {
     List<FileChannel> all;
@@ -259,6 +278,11 @@ public final class AuditLog implements AuditTrail, Closeable {
       } catch (IOException e) {
         log.error("audit: cannot force {} on close: {}", file, e.toString());
       }
+    }
+    try {
+      lock.close();
+    } catch (IOException e) {
+      log.warn("audit: cannot release the lock of {}: {}", file, e.toString());
     }
   }
 

@@ -299,4 +299,32 @@ class AuditLogTest {
     assertThatThrownBy(() -> open(1023)).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("1024");
   }
+
+  @Test
+  void aSecondLogOnTheSameFileIsRefusedUntilTheFirstIsClosed() throws Exception {
+    AuditLog first = open(1 << 20);
+    first.record(grant("ana", 1));
+    assertThatThrownBy(() -> open(1 << 20)).isInstanceOf(IOException.class)
+        .hasMessageContaining("another Baton node holds it")
+        .hasMessageContaining("give each node its own audit.file");
+    assertThatThrownBy(() -> AuditLog.open(dir.resolve("sub/../audit.jsonl"), "node-2", clock, 1 << 20))
+        .as("the same file by another path").isInstanceOf(IOException.class);
+    first.record(grant("ben", 2));
+    first.close();
+    try (AuditLog again = open(1 << 20)) {
+      assertThat(again.lastSeq()).as("the refused opens wrote nothing").isEqualTo(2);
+      again.record(grant("cy", 3));
+    }
+    assertThat(lines(file())).hasSize(3);
+  }
+
+  @Test
+  void aRefusedStartLeavesNoLockBehind() throws Exception {
+    Files.writeString(file(), "garbage\n");
+    assertThatThrownBy(() -> open(1 << 20)).isInstanceOf(IOException.class).hasMessageContaining("not a valid");
+    Files.delete(file());
+    try (AuditLog audit = open(1 << 20)) {
+      assertThat(audit.lastSeq()).isZero();
+    }
+  }
 }

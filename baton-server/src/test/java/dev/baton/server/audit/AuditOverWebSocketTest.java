@@ -83,6 +83,23 @@ class AuditOverWebSocketTest {
   }
 
   @Test
+  void aSecondNodeGivenTheSameAuditFileIsRefusedBeforeItListens() throws Exception {
+    try (TestServer server = TestServer.start()) {
+      Path file = server.config().audit().file();
+      assertThatThrownBy(() -> new BatonServer(server.config(), Clock.system()))
+          .isInstanceOf(ConfigException.class)
+          .hasMessageStartingWith("audit.file " + file + " cannot be used: another Baton node holds it")
+          .hasMessageEndingWith("give each node its own audit.file")
+          .hasMessageNotContaining("\n");
+
+      TestClient smith = server.connect("smith");
+      smith.hello(server.token("smith", "Dr. Smith"));
+      assertThat(last(file)).as("the first node writes on").isEqualTo(
+          tuple("session.start", null, "smith", smith.sessionId(), null, null, null));
+    }
+  }
+
+  @Test
   void aScenarioIsAuditedInOrderBeforeEachAcknowledgementAndVerifies() throws Exception {
     try (TestServer server = TestServer.start()) {
       Path file = server.config().audit().file();

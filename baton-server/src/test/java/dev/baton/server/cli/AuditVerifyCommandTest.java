@@ -188,7 +188,7 @@ class AuditVerifyCommandTest {
     write(rotated, 40, 1024);
     List<Path> files = new ArrayList<>();
     try (Stream<Path> s = Files.list(rotated.getParent())) {
-      s.filter(p -> !p.equals(rotated)).sorted().forEach(files::add);
+      s.filter(p -> !p.equals(rotated) && p.getFileName().toString().endsWith(".jsonl")).sorted().forEach(files::add);
     }
     files.add(rotated);
     assertThat(files.size()).isGreaterThan(3);
