@@ -37,9 +37,6 @@ public final class CommandParser {
   /** Longest accepted JWT or resume token, in characters. */
   public static final int MAX_TOKEN_LENGTH = 8192;
 
-  /** Deepest accepted nesting of objects and arrays. */
-  public static final int MAX_DEPTH = StrictJson.MAX_DEPTH;
-
   /**
    * Parses a frame.
    *
@@ -52,7 +49,7 @@ public final class CommandParser {
       root = StrictJson.read(frame);
     } catch (StreamConstraintsException e) {
       throw new ProtocolException(ErrorCode.BAD_REQUEST, null,
-          "the message is nested deeper than " + MAX_DEPTH + " levels");
+          "the message is nested deeper than " + StrictJson.MAX_DEPTH + " levels");
     } catch (JacksonException e) {
       throw new ProtocolException(ErrorCode.BAD_REQUEST, null,
           "the message is not valid JSON (one object per frame, no duplicate keys)");
