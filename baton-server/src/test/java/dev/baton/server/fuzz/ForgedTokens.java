@@ -85,7 +85,7 @@ final class ForgedTokens {
     forged.add(honest[0] + "." + payload + "." + honest[2]);
     forged.add(B64.encodeToString("{\"alg\":\"HS384\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8))
         + "." + honest[1] + "." + honest[2]);
-    forged.add(honest[0] + "." + honest[1] + "." + flipLast(honest[2]));
+    forged.add(honest[0] + "." + honest[1] + "." + flipFirst(honest[2]));
     forged.add(honest[0] + "." + honest[1] + "." + honest[2] + "." + honest[2]);
     forged.add(honest[0] + "." + honest[1] + "." + honest[2] + ".." + honest[2]);
     forged.add(honest[0] + "." + honest[1]);
@@ -141,9 +141,14 @@ final class ForgedTokens {
     }
   }
 
-  private static String flipLast(String s) {
-    char last = s.charAt(s.length() - 1);
-    return s.substring(0, s.length() - 1) + (last == 'A' ? 'B' : 'A');
+  /**
+   * The signature with its first character changed. Not the last: the last base64url character of a
+   * 32-byte HMAC carries 4 data bits and 2 unused ones, so 'A' and 'B' (or 'C', 'D') decode to the
+   * same bytes and such a "tampered" token is the genuine one; the first character is 6 data bits.
+   */
+  private static String flipFirst(String s) {
+    char first = s.charAt(0);
+    return (first == 'A' ? 'B' : 'A') + s.substring(1);
   }
 
   /** PEM {@code PUBLIC KEY} text of a DER-encoded key. */
