@@ -324,7 +324,6 @@ function B.open()
   B.locksDelta = 0
   B.mem = {}      -- 'child|sessionId' -> member record, or false when known absent
   B.dirty = {}    -- fields of B.mem to write back (or delete) at the end
-  B.allMembers = false
   B.hints = {}    -- lock hint changes for the caller, when ARGV[5] is ''
 end
 
@@ -392,21 +391,39 @@ function B.put_member(c, m)
   B.dirty[field] = true
 end
 
---- Every member of c, in the order they joined.
-function B.members(c)
-  if not B.allMembers then
-    local flat = redis.call('HGETALL', KEYS[6])
-    for i = 1, #flat, 2 do
-      if B.mem[flat[i]] == nil then B.mem[flat[i]] = load_member(flat[i + 1]) end
+--- Writes the new and changed member records back to KEYS[6] now (finish() writes what changes
+--- after this), so that the hash holds every member as the script sees it.
+local function flush_members()
+  for field in pairs(B.dirty) do
+    local m = B.mem[field]
+    if m then
+      local awaySince = m.awaySince
+      m.awaySince = B.n(awaySince)
+      redis.call('HSET', KEYS[6], field, cjson.encode(m))
+      m.awaySince = awaySince
+    else
+      redis.call('HDEL', KEYS[6], field)
     end
-    B.allMembers = true
   end
+  B.dirty = {}
+end
+
+--- The stored member records of c (JSON text, as in KEYS[6]), in hash order: not decoded, sorted
+--- or re-encoded here (that cost grew with every member, on Redis's one thread, for every join);
+--- Java sorts them by `joined` and keeps the fields of a member (RedisEventCodec.view). With one
+--- child, HVALS; else HGETALL, keeping the fields 'child|...'.
+function B.member_records(c)
+  flush_members()
+  if #B.doc.children == 1 and B.doc.children[1] == c then
+    return redis.call('HVALS', KEYS[6])
+  end
+  local flat = redis.call('HGETALL', KEYS[6])
   local prefix = c.child .. '|'
+  local n = #prefix
   local out = {}
-  for field, m in pairs(B.mem) do
-    if m and string.sub(field, 1, #prefix) == prefix then out[#out + 1] = m end
+  for i = 1, #flat, 2 do
+    if string.sub(flat[i], 1, n) == prefix then out[#out + 1] = flat[i + 1] end
   end
-  table.sort(out, function(a, b) return a.joined < b.joined end)
   return out
 end
 
@@ -488,11 +505,11 @@ function B.lease_json(c)
     .. B.n(B.wall + rem) .. ',"remainingMs":' .. B.n(rem) .. '}'
 end
 
+--- A view: the resource, its lock, and its presence version with the member records as stored
+--- (B.member_records: unordered, with the stored fields; Java builds the members from them).
 function B.view_json(c)
-  local members = {}
-  for i, m in ipairs(B.members(c)) do members[i] = B.member_json(m) end
   return '{"resource":' .. q(B.rid(c)) .. ',"lock":' .. B.lock_json(c) .. ',"presence":{"version":'
-    .. B.n(c.version) .. ',"members":[' .. table.concat(members, ',') .. ']}}'
+    .. B.n(c.version) .. ',"records":[' .. table.concat(B.member_records(c), ',') .. ']}}'
 end
 
 -- ------------------------------------------------------------------------------------------------
@@ -926,17 +943,7 @@ function B.finish(result, refusal, sweeping)
     for _, c in ipairs(B.doc.children) do store_child(c) end
     local out = cjson.encode(B.doc)
     if out ~= B.raw_doc then redis.call('SET', KEYS[1], out) end
-    for field in pairs(B.dirty) do
-      local m = B.mem[field]
-      if m then
-        local awaySince = m.awaySince
-        m.awaySince = B.n(awaySince)
-        redis.call('HSET', KEYS[6], field, cjson.encode(m))
-        m.awaySince = awaySince
-      else
-        redis.call('HDEL', KEYS[6], field)
-      end
-    end
+    flush_members()
   elseif B.raw_doc then
     redis.call('DEL', KEYS[1], KEYS[6])
   end

@@ -17,7 +17,7 @@ for _, name in ipairs(cjson.decode(ARGV[6])) do
     views[#views + 1] = B.view_json(c)
   else
     views[#views + 1] = '{"resource":' .. B.q(B.docId .. ':' .. name)
-      .. ',"lock":{"inGrace":false,"queueLength":0},"presence":{"version":0,"members":[]}}'
+      .. ',"lock":{"inGrace":false,"queueLength":0},"presence":{"version":0,"records":[]}}'
   end
 end
 return '{"result":{"views":[' .. table.concat(views, ',') .. ']},"error":null,"events":[],"seq":'

@@ -29,6 +29,7 @@ import dev.baton.core.model.Role;
 import dev.baton.core.model.TakeoverState;
 import dev.baton.core.resource.ResourceId;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -165,11 +166,18 @@ public final class RedisEventCodec {
         takeover(l.get("takeover")));
   }
 
-  /** A view as {@code viewerSessionId} sees it (MemoryState.view); null is a service. */
+  /**
+   * A view as {@code viewerSessionId} sees it (MemoryState.view); null is a service. The scripts
+   * send the presence's member records as stored ({@code records}, in hash order, with their join
+   * position {@code joined}); they are put in join order here, so that Redis does not decode, sort
+   * and re-encode every member of a document for every join.
+   */
   ResourceState view(JsonNode v, String viewerSessionId) {
     JsonNode presence = v.get("presence");
-    List<Member> members = new ArrayList<>();
-    for (JsonNode m : list(presence.get("members"))) {
+    List<JsonNode> records = list(presence.get("records"));
+    records.sort(Comparator.comparingLong(r -> r.get("joined").asLong()));
+    List<Member> members = new ArrayList<>(records.size());
+    for (JsonNode m : records) {
       members.add(member(m));
     }
     Role role = null;
