@@ -325,6 +325,7 @@ function B.open()
   B.mem = {}      -- 'child|sessionId' -> member record, or false when known absent
   B.dirty = {}    -- fields of B.mem to write back (or delete) at the end
   B.hints = {}    -- lock hint changes for the caller, when ARGV[5] is ''
+  B.records = {}  -- member records of the views in the result, returned after it (B.with_records)
 end
 
 --- The user may hold resource `rid` (held) or no longer holds it: kept in the user's hint set
@@ -505,11 +506,29 @@ function B.lease_json(c)
     .. B.n(B.wall + rem) .. ',"remainingMs":' .. B.n(rem) .. '}'
 end
 
---- A view: the resource, its lock, and its presence version with the member records as stored
---- (B.member_records: unordered, with the stored fields; Java builds the members from them).
+--- A view: the resource, its lock, and its presence version; its member records (B.member_records)
+--- do not go into the JSON text (building a long string costs Lua time per byte) but into
+--- B.records, which B.with_records returns next to the reply as elements of a Redis array; the
+--- presence names them by position: `"recordsAt": first element (1 = the one after the reply),
+--- "recordCount": how many`. Java puts them in join order (RedisEventCodec.view).
 function B.view_json(c)
+  local recs = B.member_records(c)
+  local at = #B.records + 1
+  if at == 1 then
+    B.records = recs
+  else
+    for i = 1, #recs do B.records[at + i - 1] = recs[i] end
+  end
   return '{"resource":' .. q(B.rid(c)) .. ',"lock":' .. B.lock_json(c) .. ',"presence":{"version":'
-    .. B.n(c.version) .. ',"records":[' .. table.concat(B.member_records(c), ',') .. ']}}'
+    .. B.n(c.version) .. ',"recordsAt":' .. B.n(at) .. ',"recordCount":' .. B.n(#recs) .. '}}'
+end
+
+--- A script's reply: the JSON text alone, or, when views collected member records, a Redis array
+--- of the JSON text followed by the records.
+function B.with_records(reply)
+  if #B.records == 0 then return reply end
+  table.insert(B.records, 1, reply)
+  return B.records
 end
 
 -- ------------------------------------------------------------------------------------------------
@@ -929,7 +948,8 @@ end
 
 --- Hands off, publishes the events on KEYS[4], stores the document and its changed members,
 --- records its next deadline in KEYS[3] (only ever earlier, unless `sweeping`: then exactly) and
---- returns {result, error, events, seq, next, hints} as JSON. `result` is JSON text, or nil.
+--- returns {result, error, events, seq, next, hints} as JSON (followed by the member records of its
+--- views, see B.with_records). `result` is JSON text, or nil.
 function B.finish(result, refusal, sweeping)
   B.hand_off()
   local events = '[' .. table.concat(B.events, ',') .. ']'
@@ -959,9 +979,9 @@ function B.finish(result, refusal, sweeping)
   if B.locksDelta ~= 0 then
     redis.call('INCRBY', KEYS[5], B.n(B.locksDelta))
   end
-  return '{"result":' .. (result or 'null') .. ',"error":' .. (refusal and B.refusal_json(refusal) or 'null')
-    .. ',"events":' .. events .. ',"seq":' .. B.n(B.doc.seq) .. ',"next":' .. (nextAt and B.n(nextAt) or 'null')
-    .. ',"hints":[' .. table.concat(B.hints, ',') .. ']}'
+  return B.with_records('{"result":' .. (result or 'null') .. ',"error":'
+    .. (refusal and B.refusal_json(refusal) or 'null') .. ',"events":' .. events .. ',"seq":' .. B.n(B.doc.seq)
+    .. ',"next":' .. (nextAt and B.n(nextAt) or 'null') .. ',"hints":[' .. table.concat(B.hints, ',') .. ']}')
 end
 
 --- Finishes a refused document script: what it retired on the way stays retired and announced.
