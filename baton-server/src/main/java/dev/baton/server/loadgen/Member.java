@@ -1,5 +1,6 @@
 package dev.baton.server.loadgen;
 
+import dev.baton.server.ws.CloseCodes;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
@@ -20,9 +21,9 @@ final class Member {
 
   private enum State { NEW, HELLO, JOINING, READY, CLOSED }
 
-  static final int MAX_CONNECT_RETRIES = 8;
+  static final int MAX_CONNECT_RETRIES = 10;
   static final long FIRST_BACKOFF_MS = 100;
-  static final long MAX_BACKOFF_MS = 2_000;
+  static final long MAX_BACKOFF_MS = 5_000;
 
   final int index;
   final String resource;
@@ -202,8 +203,9 @@ final class Member {
    * While connecting, a {@code hello} or {@code join} refused with {@code UNAVAILABLE} (the server's
    * store did not answer in time: retryable, the connection stays open) is sent again after a backoff
    * ({@value #FIRST_BACKOFF_MS} ms doubling to {@value #MAX_BACKOFF_MS} ms, each with up to half of it
-   * taken off at random), at most {@value #MAX_CONNECT_RETRIES} times per member; each retry is
-   * counted in {@code connectRetries}.
+   * taken off at random), and a connection closed before it joined with a code worth a reconnect is
+   * opened again the same way ({@link #reconnectable}); at most {@value #MAX_CONNECT_RETRIES} retries
+   * per member in all, each counted in {@code connectRetries}.
    *
    * @return whether the reply was such a refusal and a retry is scheduled
    */
@@ -211,10 +213,7 @@ final class Member {
     if (!Inbound.isError(m, typeAt) || !"UNAVAILABLE".equals(Inbound.code(m)) || retries >= MAX_CONNECT_RETRIES) {
       return false;
     }
-    long backoff = Math.min(MAX_BACKOFF_MS, FIRST_BACKOFF_MS << retries);
-    retries++;
-    stats.connectRetries.increment();
-    shard.later(backoff - ThreadLocalRandom.current().nextLong(backoff / 2 + 1), () -> {
+    retry(() -> {
       if (state != State.CLOSED && !closing) {
         again.run();
       }
@@ -222,9 +221,32 @@ final class Member {
     return true;
   }
 
+  /**
+   * Whether a close before this member joined is worth a new connection: 1011 (the server could not
+   * open the session: its store did not answer) and 4001 (no {@code hello} within the server's limit:
+   * a starved server that did not read it in time; a refused token fails again on each attempt,
+   * within the bound).
+   */
+  private static boolean reconnectable(Short closeCode) {
+    return closeCode != null && (closeCode == CloseCodes.INTERNAL || closeCode == CloseCodes.UNAUTHENTICATED);
+  }
+
+  /** Runs {@code again} after the next backoff and counts it as a retry. */
+  private void retry(Runnable again) {
+    long backoff = Math.min(MAX_BACKOFF_MS, FIRST_BACKOFF_MS << retries);
+    retries++;
+    stats.connectRetries.increment();
+    shard.later(backoff - ThreadLocalRandom.current().nextLong(backoff / 2 + 1), again);
+  }
+
   private void onClosed() {
     State was = state;
     state = State.CLOSED;
+    Short closeCode = ws.closeStatusCode();
+    if (!closing && !settled && reconnectable(closeCode) && retries < MAX_CONNECT_RETRIES) {
+      retry(this::connect);
+      return;
+    }
     if (!closing) {
       Short code = ws.closeStatusCode();
       stats.error("connection", "CLOSED_" + (code == null ? "1006" : code));
