@@ -19,6 +19,8 @@ Conventions
     lock states by concatenation (the hot path), everything else by B.json(), which prints exact
     integers, encodes empty tables as [] (Java reads [] and {} alike), keeps the key order of
     B.obj() objects and inserts B.raw() fragments as they are.
+  * The member records of a view are not part of that text: they follow it, as stored, as further
+    elements of the reply (a Redis array; see B.view_json and B.with_records).
   * A child record holds its lock, queue, takeover, request times, presence version, member count
     and away members (session id -> away-since); the member records themselves live in their own
     hash (KEYS[6]), read only when needed and written back at the end, so that a lock operation
