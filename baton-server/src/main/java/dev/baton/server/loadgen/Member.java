@@ -21,9 +21,9 @@ final class Member {
 
   private enum State { NEW, HELLO, JOINING, READY, CLOSED }
 
-  static final int MAX_CONNECT_RETRIES = 10;
-  static final long FIRST_BACKOFF_MS = 100;
-  static final long MAX_BACKOFF_MS = 5_000;
+  private static final int MAX_CONNECT_RETRIES = 10;
+  private static final long FIRST_BACKOFF_MS = 100;
+  private static final long MAX_BACKOFF_MS = 5_000;
 
   final int index;
   final String resource;
