@@ -19,6 +19,8 @@ Conventions
     lock states by concatenation (the hot path), everything else by B.json(), which prints exact
     integers, encodes empty tables as [] (Java reads [] and {} alike), keeps the key order of
     B.obj() objects and inserts B.raw() fragments as they are.
+  * The member records of a view are not part of that text: they follow it, as stored, as further
+    elements of the reply (a Redis array; see B.view_json and B.with_records).
   * A child record holds its lock, queue, takeover, request times, presence version, member count
     and away members (session id -> away-since); the member records themselves live in their own
     hash (KEYS[6]), read only when needed and written back at the end, so that a lock operation
@@ -324,8 +326,8 @@ function B.open()
   B.locksDelta = 0
   B.mem = {}      -- 'child|sessionId' -> member record, or false when known absent
   B.dirty = {}    -- fields of B.mem to write back (or delete) at the end
-  B.allMembers = false
   B.hints = {}    -- lock hint changes for the caller, when ARGV[5] is ''
+  B.records = {}  -- member records of the views in the result, returned after it (B.with_records)
 end
 
 --- The user may hold resource `rid` (held) or no longer holds it: kept in the user's hint set
@@ -392,21 +394,39 @@ function B.put_member(c, m)
   B.dirty[field] = true
 end
 
---- Every member of c, in the order they joined.
-function B.members(c)
-  if not B.allMembers then
-    local flat = redis.call('HGETALL', KEYS[6])
-    for i = 1, #flat, 2 do
-      if B.mem[flat[i]] == nil then B.mem[flat[i]] = load_member(flat[i + 1]) end
+--- Writes the new and changed member records back to KEYS[6] now (finish() writes what changes
+--- after this), so that the hash holds every member as the script sees it.
+local function flush_members()
+  for field in pairs(B.dirty) do
+    local m = B.mem[field]
+    if m then
+      local awaySince = m.awaySince
+      m.awaySince = B.n(awaySince)
+      redis.call('HSET', KEYS[6], field, cjson.encode(m))
+      m.awaySince = awaySince
+    else
+      redis.call('HDEL', KEYS[6], field)
     end
-    B.allMembers = true
   end
+  B.dirty = {}
+end
+
+--- The stored member records of c (JSON text, as in KEYS[6]), in hash order: not decoded, sorted
+--- or re-encoded here (that cost grew with every member, on Redis's one thread, for every join);
+--- Java sorts them by `joined` and keeps the fields of a member (RedisEventCodec.view). With one
+--- child, HVALS; else HGETALL, keeping the fields 'child|...'.
+function B.member_records(c)
+  flush_members()
+  if #B.doc.children == 1 and B.doc.children[1] == c then
+    return redis.call('HVALS', KEYS[6])
+  end
+  local flat = redis.call('HGETALL', KEYS[6])
   local prefix = c.child .. '|'
+  local n = #prefix
   local out = {}
-  for field, m in pairs(B.mem) do
-    if m and string.sub(field, 1, #prefix) == prefix then out[#out + 1] = m end
+  for i = 1, #flat, 2 do
+    if string.sub(flat[i], 1, n) == prefix then out[#out + 1] = flat[i + 1] end
   end
-  table.sort(out, function(a, b) return a.joined < b.joined end)
   return out
 end
 
@@ -488,11 +508,29 @@ function B.lease_json(c)
     .. B.n(B.wall + rem) .. ',"remainingMs":' .. B.n(rem) .. '}'
 end
 
+--- A view: the resource, its lock, and its presence version; its member records (B.member_records)
+--- do not go into the JSON text (building a long string costs Lua time per byte) but into
+--- B.records, which B.with_records returns next to the reply as elements of a Redis array; the
+--- presence names them by position: `"recordsAt": first element (1 = the one after the reply),
+--- "recordCount": how many`. Java puts them in join order (RedisEventCodec.view).
 function B.view_json(c)
-  local members = {}
-  for i, m in ipairs(B.members(c)) do members[i] = B.member_json(m) end
+  local recs = B.member_records(c)
+  local at = #B.records + 1
+  if at == 1 then
+    B.records = recs
+  else
+    for i = 1, #recs do B.records[at + i - 1] = recs[i] end
+  end
   return '{"resource":' .. q(B.rid(c)) .. ',"lock":' .. B.lock_json(c) .. ',"presence":{"version":'
-    .. B.n(c.version) .. ',"members":[' .. table.concat(members, ',') .. ']}}'
+    .. B.n(c.version) .. ',"recordsAt":' .. B.n(at) .. ',"recordCount":' .. B.n(#recs) .. '}}'
+end
+
+--- A script's reply: the JSON text alone, or, when views collected member records, a Redis array
+--- of the JSON text followed by the records.
+function B.with_records(reply)
+  if #B.records == 0 then return reply end
+  table.insert(B.records, 1, reply)
+  return B.records
 end
 
 -- ------------------------------------------------------------------------------------------------
@@ -912,7 +950,8 @@ end
 
 --- Hands off, publishes the events on KEYS[4], stores the document and its changed members,
 --- records its next deadline in KEYS[3] (only ever earlier, unless `sweeping`: then exactly) and
---- returns {result, error, events, seq, next, hints} as JSON. `result` is JSON text, or nil.
+--- returns {result, error, events, seq, next, hints} as JSON (followed by the member records of its
+--- views, see B.with_records). `result` is JSON text, or nil.
 function B.finish(result, refusal, sweeping)
   B.hand_off()
   local events = '[' .. table.concat(B.events, ',') .. ']'
@@ -926,17 +965,7 @@ function B.finish(result, refusal, sweeping)
     for _, c in ipairs(B.doc.children) do store_child(c) end
     local out = cjson.encode(B.doc)
     if out ~= B.raw_doc then redis.call('SET', KEYS[1], out) end
-    for field in pairs(B.dirty) do
-      local m = B.mem[field]
-      if m then
-        local awaySince = m.awaySince
-        m.awaySince = B.n(awaySince)
-        redis.call('HSET', KEYS[6], field, cjson.encode(m))
-        m.awaySince = awaySince
-      else
-        redis.call('HDEL', KEYS[6], field)
-      end
-    end
+    flush_members()
   elseif B.raw_doc then
     redis.call('DEL', KEYS[1], KEYS[6])
   end
@@ -952,9 +981,9 @@ function B.finish(result, refusal, sweeping)
   if B.locksDelta ~= 0 then
     redis.call('INCRBY', KEYS[5], B.n(B.locksDelta))
   end
-  return '{"result":' .. (result or 'null') .. ',"error":' .. (refusal and B.refusal_json(refusal) or 'null')
-    .. ',"events":' .. events .. ',"seq":' .. B.n(B.doc.seq) .. ',"next":' .. (nextAt and B.n(nextAt) or 'null')
-    .. ',"hints":[' .. table.concat(B.hints, ',') .. ']}'
+  return B.with_records('{"result":' .. (result or 'null') .. ',"error":'
+    .. (refusal and B.refusal_json(refusal) or 'null') .. ',"events":' .. events .. ',"seq":' .. B.n(B.doc.seq)
+    .. ',"next":' .. (nextAt and B.n(nextAt) or 'null') .. ',"hints":[' .. table.concat(B.hints, ',') .. ']}')
 end
 
 --- Finishes a refused document script: what it retired on the way stays retired and announced.

@@ -17,8 +17,8 @@ for _, name in ipairs(cjson.decode(ARGV[6])) do
     views[#views + 1] = B.view_json(c)
   else
     views[#views + 1] = '{"resource":' .. B.q(B.docId .. ':' .. name)
-      .. ',"lock":{"inGrace":false,"queueLength":0},"presence":{"version":0,"members":[]}}'
+      .. ',"lock":{"inGrace":false,"queueLength":0},"presence":{"version":0,"recordsAt":1,"recordCount":0}}'
   end
 end
-return '{"result":{"views":[' .. table.concat(views, ',') .. ']},"error":null,"events":[],"seq":'
-  .. B.n(B.doc.seq) .. '}'
+return B.with_records('{"result":{"views":[' .. table.concat(views, ',') .. ']},"error":null,"events":[],"seq":'
+  .. B.n(B.doc.seq) .. '}')

@@ -3,6 +3,8 @@ package dev.baton.redis;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.baton.core.event.Event;
 import dev.baton.core.event.LockExpired;
 import dev.baton.core.event.LockExpiring;
@@ -28,7 +30,10 @@ import dev.baton.core.model.ResourceState;
 import dev.baton.core.model.Role;
 import dev.baton.core.model.TakeoverState;
 import dev.baton.core.resource.ResourceId;
+import io.vertx.redis.client.Response;
+import io.vertx.redis.client.ResponseType;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -61,7 +66,7 @@ public final class RedisEventCodec {
 
   private final ObjectMapper json;
 
-  /** @param json the mapper used to parse published messages */
+  /** @param json the mapper used to parse published messages and script replies */
   public RedisEventCodec(ObjectMapper json) {
     this.json = json;
   }
@@ -165,11 +170,53 @@ public final class RedisEventCodec {
         takeover(l.get("takeover")));
   }
 
-  /** A view as {@code viewerSessionId} sees it (MemoryState.view); null is a service. */
+  /**
+   * Reads a script's reply: JSON text, or a Redis array of the JSON text followed by the member
+   * records of the views in it (a view's {@code presence} names its records by position, {@code
+   * recordsAt} and {@code recordCount}; they are parsed and put there as {@code records}). The
+   * scripts do not build the member list as one JSON text: a long string costs Lua time per byte, on
+   * Redis's one thread, for every join of a document with many members.
+   *
+   * @throws JsonProcessingException if the text or a record is not JSON
+   */
+  JsonNode reply(Response response) throws JsonProcessingException {
+    if (response.type() != ResponseType.MULTI) {
+      return json.readTree(response.toString());
+    }
+    JsonNode reply = json.readTree(response.get(0).toString());
+    attachRecords(reply, response);
+    return reply;
+  }
+
+  private void attachRecords(JsonNode node, Response response) throws JsonProcessingException {
+    if (node instanceof ObjectNode o && o.has("recordsAt")) {
+      int at = o.get("recordsAt").asInt();
+      int count = o.get("recordCount").asInt();
+      ArrayNode records = o.putArray("records");
+      for (int i = at; i < at + count; i++) {
+        records.add(json.readTree(response.get(i).toString()));
+      }
+      return;
+    }
+    if (node.isContainerNode()) {
+      for (JsonNode child : node) {
+        attachRecords(child, response);
+      }
+    }
+  }
+
+  /**
+   * A view as {@code viewerSessionId} sees it (MemoryState.view); null is a service. The scripts
+   * send the presence's member records as stored ({@code records}, in hash order, with their join
+   * position {@code joined}; see {@link #reply}); they are put in join order here, so that Redis does
+   * not decode, sort and re-encode every member of a document for every join.
+   */
   ResourceState view(JsonNode v, String viewerSessionId) {
     JsonNode presence = v.get("presence");
-    List<Member> members = new ArrayList<>();
-    for (JsonNode m : list(presence.get("members"))) {
+    List<JsonNode> records = list(presence.get("records"));
+    records.sort(Comparator.comparingLong(r -> r.get("joined").asLong()));
+    List<Member> members = new ArrayList<>(records.size());
+    for (JsonNode m : records) {
       members.add(member(m));
     }
     Role role = null;

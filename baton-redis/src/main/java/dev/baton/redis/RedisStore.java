@@ -880,7 +880,7 @@ public final class RedisStore implements Store {
   private Future<Reply> call(LuaScript script, List<String> k, List<String> a) {
     return send(script, k, a).compose(response -> {
       try {
-        JsonNode reply = json.readTree(response.toString());
+        JsonNode reply = codec.reply(response);
         JsonNode error = reply.get("error");
         return Future.succeededFuture(new Reply(reply.get("result"), RedisEventCodec.absent(error) ? null : error,
             codec.decodeEvents(reply.get("events")), reply.path("seq").asLong(0), reply.get("hints"),

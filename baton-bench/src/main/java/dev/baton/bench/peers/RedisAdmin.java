@@ -77,6 +77,29 @@ final class RedisAdmin implements AutoCloseable {
     return call(Command.SCRIPT, "LOAD", script).toString();
   }
 
+  /**
+   * CPU time of Redis's main thread so far, in microseconds ({@code used_cpu_user_main_thread} +
+   * {@code used_cpu_sys_main_thread} of {@code INFO cpu}, Redis 6.2+): unlike {@code usec} of {@code
+   * INFO commandstats}, which is wall time, it does not count the time Redis waited for a CPU on a
+   * shared machine.
+   *
+   * @throws IllegalStateException if Redis does not report them
+   */
+  long mainThreadCpuMicros() {
+    double seconds = 0;
+    int found = 0;
+    for (String line : call(Command.INFO, "cpu").toString().split("\r?\n")) {
+      if (line.startsWith("used_cpu_user_main_thread:") || line.startsWith("used_cpu_sys_main_thread:")) {
+        seconds += Double.parseDouble(line.substring(line.indexOf(':') + 1).trim());
+        found++;
+      }
+    }
+    if (found != 2) {
+      throw new IllegalStateException("INFO cpu has no main-thread figures (Redis before 6.2?)");
+    }
+    return Math.round(seconds * 1_000_000);
+  }
+
   /** {@code redis_version} of {@code INFO server}. */
   String redisVersion() {
     for (String line : call(Command.INFO, "server").toString().split("\r?\n")) {

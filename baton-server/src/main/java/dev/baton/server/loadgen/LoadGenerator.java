@@ -113,8 +113,8 @@ public final class LoadGenerator {
             + " hello and join: " + stats.errors());
       }
       long heartbeatMs = shards.stream().mapToLong(Shard::heartbeatMs).filter(v -> v > 0).min().orElse(0);
-      print("connected and joined %d in %.1f s; heartbeat every %s%n", config.connections(), connectSeconds,
-          heartbeatMs > 0 ? Durations.format(Duration.ofMillis(heartbeatMs)) : "?");
+      print("connected and joined %d in %.1f s (%d hello/join retried after UNAVAILABLE); heartbeat every %s%n",
+          config.connections(), connectSeconds, stats.connectRetries.sum(), heartbeatMs > 0 ? Durations.format(Duration.ofMillis(heartbeatMs)) : "?");
       shards.forEach(Shard::startTimers);
       Thread.sleep((config.serverPids().isEmpty() ? SETTLE_WITHOUT_GC : SETTLE).toMillis());
       ServerProbe.Reading joined = probe.read(true);
@@ -151,7 +151,8 @@ public final class LoadGenerator {
     }
     machine.put("loadAverageAtEnd", MachineFacts.loadAverage());
     machine.put("cpuPressureAtEnd", MachineFacts.cpuPressure());
-    return new LoadReport(startedAt, machine, settings(runId), connectSeconds, memory, steps, search,
+    return new LoadReport(startedAt, machine, settings(runId), connectSeconds, stats.connectRetries.sum(), memory,
+        steps, search,
         stats.errors(), notes);
   }
 

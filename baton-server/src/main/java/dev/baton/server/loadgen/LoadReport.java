@@ -10,6 +10,8 @@ import java.util.Map;
  * @param machine facts about this machine (cores, memory, Java, load average before and after)
  * @param settings the run's settings as given
  * @param connectSeconds how long connecting, saying hello and joining took
+ * @param connectRetries {@code hello} and {@code join} sent again while connecting, after an {@code
+ *     UNAVAILABLE} refusal (a store that did not answer in time)
  * @param memory server memory before connecting and with every connection joined and idle
  * @param steps one per step (one unless searching for the max rate)
  * @param search the max-rate search outcome, or null
@@ -18,7 +20,7 @@ import java.util.Map;
  *     readings)
  */
 public record LoadReport(String startedAt, Map<String, Object> machine, Map<String, Object> settings,
-    double connectSeconds, MemoryResult memory, List<StepResult> steps, SearchResult search,
+    double connectSeconds, long connectRetries, MemoryResult memory, List<StepResult> steps, SearchResult search,
     Map<String, Long> errors, List<String> notes) {
 
   /**

@@ -1,11 +1,13 @@
 package dev.baton.server.loadgen;
 
+import dev.baton.server.ws.CloseCodes;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import java.net.URI;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 
 /**
@@ -19,6 +21,10 @@ final class Member {
 
   private enum State { NEW, HELLO, JOINING, READY, CLOSED }
 
+  private static final int MAX_CONNECT_RETRIES = 10;
+  private static final long FIRST_BACKOFF_MS = 100;
+  private static final long MAX_BACKOFF_MS = 5_000;
+
   final int index;
   final String resource;
   private final Shard shard;
@@ -29,11 +35,14 @@ final class Member {
   private final WebSocketConnectOptions target;
   private final Supplier<String> token;
   private final Stats stats;
+  /** Presence versions this member has, for its document's tracker; null for an idle member. */
+  private final PresenceReceipts receipts;
 
   private State state = State.NEW;
   private WebSocket ws;
   private boolean closing;
   private boolean settled;
+  private int retries;
 
   Member(int index, String resource, Shard shard, Document doc, boolean actor, WebSocketClient client,
       URI url, Supplier<String> token, Stats stats) {
@@ -52,6 +61,7 @@ final class Member {
         .setTimeout(30_000);
     this.token = token;
     this.stats = stats;
+    this.receipts = doc == null ? null : new PresenceReceipts(doc.tracker);
   }
 
   boolean ready() {
@@ -142,16 +152,23 @@ final class Member {
   private void onEvent(String m) {
     stats.events.increment();
     int typeAt = Inbound.typeAt(m);
-    if (doc != null && Inbound.typeStarts(m, typeAt, "presence.")) {
+    if (receipts != null && Inbound.typeStarts(m, typeAt, "presence")) {
       Instant now = Instant.now();
       long receivedMicros = now.getEpochSecond() * 1_000_000 + now.getNano() / 1000;
-      doc.tracker.received(Inbound.version(m), Inbound.ts(m), receivedMicros);
+      if (Inbound.typeIs(m, typeAt, "presence")) {
+        receipts.snapshot(Inbound.version(m), Inbound.ts(m), receivedMicros);
+      } else {
+        receipts.event(Inbound.version(m), Inbound.ts(m), receivedMicros);
+      }
     } else if (Inbound.isError(m, typeAt)) {
       stats.error("event", Inbound.code(m));
     }
   }
 
   private void onWelcome(String m, int typeAt) {
+    if (retried(m, typeAt, () -> send(Outbound.hello(token.get())))) {
+      return;
+    }
     if (!Inbound.typeIs(m, typeAt, "welcome")) {
       stats.error("hello", Inbound.isError(m, typeAt) ? Inbound.code(m) : "UNEXPECTED_REPLY");
       settle(false);
@@ -164,6 +181,9 @@ final class Member {
   }
 
   private void onJoined(String m, int typeAt) {
+    if (retried(m, typeAt, () -> send(Outbound.join(resource)))) {
+      return;
+    }
     if (!Inbound.typeIs(m, typeAt, "joined")) {
       stats.error("join", Inbound.isError(m, typeAt) ? Inbound.code(m) : "UNEXPECTED_REPLY");
       settle(false);
@@ -171,15 +191,62 @@ final class Member {
       return;
     }
     if (doc != null) {
-      doc.tracker.baseline(Inbound.presenceVersion(m));
+      long v = Inbound.presenceVersion(m);
+      doc.tracker.baseline(v);
+      receipts.joined(v);
     }
     state = State.READY;
     settle(true);
   }
 
+  /**
+   * While connecting, a {@code hello} or {@code join} refused with {@code UNAVAILABLE} (the server's
+   * store did not answer in time: retryable, the connection stays open) is sent again after a backoff
+   * ({@value #FIRST_BACKOFF_MS} ms doubling to {@value #MAX_BACKOFF_MS} ms, each with up to half of it
+   * taken off at random), and a connection closed before it joined with a code worth a reconnect is
+   * opened again the same way ({@link #reconnectable}); at most {@value #MAX_CONNECT_RETRIES} retries
+   * per member in all, each counted in {@code connectRetries}.
+   *
+   * @return whether the reply was such a refusal and a retry is scheduled
+   */
+  private boolean retried(String m, int typeAt, Runnable again) {
+    if (!Inbound.isError(m, typeAt) || !"UNAVAILABLE".equals(Inbound.code(m)) || retries >= MAX_CONNECT_RETRIES) {
+      return false;
+    }
+    retry(() -> {
+      if (state != State.CLOSED && !closing) {
+        again.run();
+      }
+    });
+    return true;
+  }
+
+  /**
+   * Whether a close before this member joined is worth a new connection: 1011 (the server could not
+   * open the session: its store did not answer) and 4001 (no {@code hello} within the server's limit:
+   * a starved server that did not read it in time; a refused token fails again on each attempt,
+   * within the bound).
+   */
+  private static boolean reconnectable(Short closeCode) {
+    return closeCode != null && (closeCode == CloseCodes.INTERNAL || closeCode == CloseCodes.UNAUTHENTICATED);
+  }
+
+  /** Runs {@code again} after the next backoff and counts it as a retry. */
+  private void retry(Runnable again) {
+    long backoff = Math.min(MAX_BACKOFF_MS, FIRST_BACKOFF_MS << retries);
+    retries++;
+    stats.connectRetries.increment();
+    shard.later(backoff - ThreadLocalRandom.current().nextLong(backoff / 2 + 1), again);
+  }
+
   private void onClosed() {
     State was = state;
     state = State.CLOSED;
+    Short closeCode = ws.closeStatusCode();
+    if (!closing && !settled && reconnectable(closeCode) && retries < MAX_CONNECT_RETRIES) {
+      retry(this::connect);
+      return;
+    }
     if (!closing) {
       Short code = ws.closeStatusCode();
       stats.error("connection", "CLOSED_" + (code == null ? "1006" : code));

@@ -98,6 +98,11 @@ final class Shard extends VerticleBase {
     context.runOnContext(v -> task.run());
   }
 
+  /** Runs {@code task} on this context after {@code delayMs} milliseconds; call it from this context. */
+  void later(long delayMs, Runnable task) {
+    vertx.setTimer(delayMs, t -> task.run());
+  }
+
   // ---------------------------------------------------------------- connecting
 
   /**

@@ -50,6 +50,10 @@ final class Stats {
   final LongAdder heartbeatAcks = new LongAdder();
   final LongAdder events = new LongAdder();
   final LongAdder fanoutIncomplete = new LongAdder();
+  /** Complete changes that reached at least one member inside a {@code presence} snapshot. */
+  final LongAdder fanoutViaSnapshot = new LongAdder();
+  /** {@code hello} and {@code join} sent again after an {@code UNAVAILABLE} refusal while connecting. */
+  final LongAdder connectRetries = new LongAdder();
   final LongAdder timedOut = new LongAdder();
   final LongAdder backlog = new LongAdder();
 

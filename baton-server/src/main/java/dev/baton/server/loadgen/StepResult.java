@@ -22,6 +22,9 @@ import java.util.Map;
  * @param sendLag how late the generator sent each operation (actual − intended send time); included in
  *     the round trips above, shown so that the generator's own share is visible
  * @param fanoutIncomplete changes that did not reach every member in time (over the whole run so far)
+ * @param fanoutViaSnapshot changes that reached every member, at least one of them inside a {@code
+ *     presence} snapshot (a node's resync) rather than as an event (over the whole run so far); they
+ *     are included in {@code fanout}
  * @param errors errors during this step, by {@code operation:code}
  * @param serverCpuCores server CPU time over the measurement, in cores (1.0 = one core busy); -1 unknown
  * @param generatorCpuCores this generator's CPU over the measurement, in cores
@@ -30,7 +33,8 @@ import java.util.Map;
  */
 public record StepResult(int step, double intendedRate, double achievedRate, double answeredRate, long sent,
     long completed, double measuredSeconds, LatencySummary acquire, LatencySummary renew, LatencySummary release,
-    LatencySummary fanout, LatencySummary sendLag, long fanoutIncomplete, Map<String, Long> errors,
+    LatencySummary fanout, LatencySummary sendLag, long fanoutIncomplete, long fanoutViaSnapshot,
+    Map<String, Long> errors,
     double serverCpuCores, double generatorCpuCores, long serverHeapUsedBytes, long serverRssBytes) {
 
   /** Whether the acquire p99 stayed within {@code limitMs} and at least 95% of the rate was achieved. */

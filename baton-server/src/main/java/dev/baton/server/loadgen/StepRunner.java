@@ -74,19 +74,20 @@ final class StepRunner {
         LatencySummary.of(measured[Stats.Series.RELEASE.ordinal()]),
         LatencySummary.of(measured[Stats.Series.FANOUT.ordinal()]),
         LatencySummary.of(measured[Stats.Series.SEND_LAG.ordinal()]),
-        stats.fanoutIncomplete.sum(), diff(stats.errors(), errorsBefore),
+        stats.fanoutIncomplete.sum(), stats.fanoutViaSnapshot.sum(), diff(stats.errors(), errorsBefore),
         serverCpu0 < 0 || serverCpu1 < 0 ? -1 : (serverCpu1 - serverCpu0) / 1e9 / elapsed,
         (ownCpu1 - ownCpu0) / 1e9 / elapsed, end.heapUsedBytes(), end.rssBytes());
     stats.measuredSent.reset();
     stats.measuredCompleted.reset();
     if (out != null) {
       out.printf("step %d: achieved %.0f of %.0f ops/s (%.0f/s answered in all); acquire p50 %.3f p90 %.3f"
-              + " p99 %.3f p99.9 %.3f max %.3f ms; fan-out p99 %.3f ms (%d changes);"
+              + " p99 %.3f p99.9 %.3f max %.3f ms; fan-out p99 %.3f ms (%d changes, %d incomplete, %d via snapshot);"
               + " send lag p50 %.3f p99 %.3f ms; errors %d;"
               + " server CPU %.2f cores, generator %.2f cores%n",
           step, r.achievedRate(), rate, r.answeredRate(), r.acquire().p50Ms(), r.acquire().p90Ms(),
           r.acquire().p99Ms(),
           r.acquire().p999Ms(), r.acquire().maxMs(), r.fanout().p99Ms(), r.fanout().count(),
+          r.fanoutIncomplete(), r.fanoutViaSnapshot(),
           r.sendLag().p50Ms(), r.sendLag().p99Ms(),
           r.errors().values().stream().mapToLong(Long::longValue).sum(), r.serverCpuCores(), r.generatorCpuCores());
     }
