@@ -494,6 +494,8 @@ export class BatonClient extends Emitter {
   #options;
   #env;
   #clock;
+  /** The server's clock against the local monotonic one: how late a message is read, whatever the wall clock does. */
+  #monotonicClock;
   #ws = null;
   #seq = 0;
   #pending = new Map();
@@ -521,6 +523,7 @@ export class BatonClient extends Emitter {
     this.#options = { ...DEFAULTS, ...options };
     this.#env = options.environment ?? globalThis;
     this.#clock = new ServerClock(options.now);
+    this.#monotonicClock = new ServerClock(() => performance.now());
     /** @type {'connecting'|'open'|'reconnecting'|'offline'|'closed'} */
     this.state = 'connecting';
     /** @type {string|null} this tab's session id */
@@ -842,9 +845,11 @@ export class BatonClient extends Emitter {
       return;
     }
     this.#clock.observe(m.ts);
+    this.#monotonicClock.observe(m.ts);
     // A message read late (the tab was frozen or throttled) was exact when the server sent it: count
-    // its remainingMs from then, by the clock estimate, which the prompt messages keep right.
-    const lateMs = typeof m.ts === 'number' ? Math.max(0, this.#clock.now() - m.ts) : 0;
+    // its remainingMs from then, by an estimate on the monotonic clock that the prompt messages keep
+    // right (the wall clock may jump).
+    const lateMs = typeof m.ts === 'number' ? Math.max(0, this.#monotonicClock.now() - m.ts) : 0;
     this.#stampAt(m, performance.now() - lateMs);
     if (m.re !== undefined) {
       const entry = this.#pending.get(m.re);

@@ -322,6 +322,19 @@ test('lock.expiring reaches the handle of its resource as expiring, with the rem
   assert.ok(late > 3000 && late <= 4000, `remaining ${late} ms of a warning read 3 s late`);
 });
 
+test('a jump of the local wall clock does not make messages look late', async (t) => {
+  let jumpMs = 0;
+  const { server, client } = setUp(t, { client: { now: () => Date.now() + jumpMs } });
+  const socket = await server.socket(1);
+  await socket.welcome();
+  const handle = await joinR(client, socket);
+  jumpMs = 3_600_000;
+  socket.push({ type: 'lock.state', resource: R, lock: { holder: { userId: 'jane', name: 'Nurse Jane', sessionId: 's2' },
+    acquiredAt: server.now(), expiresAt: server.now() + 20_000, remainingMs: 20_000, inGrace: false, queueLength: 0, takeover: null } });
+  const left = client.remainingMs(handle.lock);
+  assert.ok(left > 19_000 && left <= 20_000, `remaining ${left} ms after the wall clock jumped an hour`);
+});
+
 test('answers auth.expiring by calling getToken and sending auth.refresh', async (t) => {
   let calls = 0;
   const { server, client } = setUp(t, { client: { token: undefined, getToken: async () => `jwt-${++calls}` } });
