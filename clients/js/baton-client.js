@@ -418,7 +418,7 @@ export class ResourceHandle extends Emitter {
     } else {
       result = { pending: true, deadline: reply.deadline, remainingMs: reply.remainingMs };
     }
-    this.#client.stamp(result);
+    this.#client.stamp(result, reply);
     return result;
   }
 
@@ -434,12 +434,12 @@ export class ResourceHandle extends Emitter {
       const lock = { holder: { userId, name, sessionId: this.#client.sessionId }, token: lease.token,
         acquiredAt: null, expiresAt: lease.expiresAt, remainingMs: lease.remainingMs, inGrace: false,
         queueLength: this.#lock?.queueLength ?? 0, takeover: null };
-      this.#client.stamp(lock);
+      this.#client.stamp(lock, lease);
       this.#setLock(lock);
     }
     const detail = { resource: lease.resource, token: lease.token, expiresAt: lease.expiresAt,
       remainingMs: lease.remainingMs, handedOver: lease.re === undefined };
-    this.#client.stamp(detail);
+    this.#client.stamp(detail, lease);
     this.emit('granted', detail);
   }
 
@@ -494,6 +494,8 @@ export class BatonClient extends Emitter {
   #options;
   #env;
   #clock;
+  /** The server's clock against the local monotonic one: how late a message is read, whatever the wall clock does. */
+  #monotonicClock;
   #ws = null;
   #seq = 0;
   #pending = new Map();
@@ -521,6 +523,7 @@ export class BatonClient extends Emitter {
     this.#options = { ...DEFAULTS, ...options };
     this.#env = options.environment ?? globalThis;
     this.#clock = new ServerClock(options.now);
+    this.#monotonicClock = new ServerClock(() => performance.now());
     /** @type {'connecting'|'open'|'reconnecting'|'offline'|'closed'} */
     this.state = 'connecting';
     /** @type {string|null} this tab's session id */
@@ -543,7 +546,8 @@ export class BatonClient extends Emitter {
 
   /**
    * Milliseconds left on anything the server gave a `remainingMs` (a lock, a lease, a takeover, a
-   * `LOCK_HELD` error's details), counted down on the local monotonic clock from its arrival, so it
+   * `LOCK_HELD` error's details), counted down on the local monotonic clock from its arrival (less
+   * how late the message was read, by its `ts`, as in a frozen or throttled tab), so it
    * is right on a client whose wall clock is wrong. For a copy the client never saw, it falls back
    * to `expiresAt` (or `deadline`) against {@link BatonClient#serverNow}.
    *
@@ -657,14 +661,22 @@ export class BatonClient extends Emitter {
     this.#handles.delete(handle.resource);
   }
 
-  /** Marks every object in `x` that has a `remainingMs` as received now, for {@link BatonClient#remainingMs}. @internal */
-  stamp(x) {
+  /**
+   * Marks every object in `x` that has a `remainingMs` for {@link BatonClient#remainingMs}: as counted
+   * from the same moment as `source` (a received message it was copied from), else from now. @internal
+   */
+  stamp(x, source) {
+    this.#stampAt(x, (source && this.#stamps.get(source)) ?? performance.now());
+  }
+
+  /** `at`: the local monotonic time (`performance.now()`) at which the `remainingMs` values were exact. */
+  #stampAt(x, at) {
     if (typeof x.remainingMs === 'number') {
-      this.#stamps.set(x, performance.now());
+      this.#stamps.set(x, at);
     }
     for (const v of Object.values(x)) {
       if (v && typeof v === 'object') {
-        this.stamp(v);
+        this.#stampAt(v, at);
       }
     }
   }
@@ -833,7 +845,12 @@ export class BatonClient extends Emitter {
       return;
     }
     this.#clock.observe(m.ts);
-    this.stamp(m);
+    this.#monotonicClock.observe(m.ts);
+    // A message read late (the tab was frozen or throttled) was exact when the server sent it: count
+    // its remainingMs from then, by an estimate on the monotonic clock that the prompt messages keep
+    // right (the wall clock may jump).
+    const lateMs = typeof m.ts === 'number' ? Math.max(0, this.#monotonicClock.now() - m.ts) : 0;
+    this.#stampAt(m, performance.now() - lateMs);
     if (m.re !== undefined) {
       const entry = this.#pending.get(m.re);
       if (entry) {
@@ -841,7 +858,7 @@ export class BatonClient extends Emitter {
         clearTimeout(entry.timer);
         if (m.type === 'error') {
           const error = BatonError.fromReply(m);
-          this.stamp(error.details);
+          this.stamp(error.details, m);
           entry.reject(error);
         } else {
           entry.resolve(m);

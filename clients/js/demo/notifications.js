@@ -28,11 +28,22 @@ export function notify(handle, section, { client, toasts }) {
       toasts.show({ kind: 'granted', tone: 'success', title: `You can edit ${where} now`, body: 'The section is yours until you release it.' });
     }
   });
-  handle.on('expiring', (lease) => toasts.show({
-    kind: 'expiring', tone: 'warning', key: key('expiring'),
-    title: `Your edit lock on ${where} is about to expire`,
-    body: () => `Expires in ${clock(client.remainingMs(lease))}. This tab is having trouble reaching the server.`,
-  }));
+  let warned = null;
+  handle.on('expiring', (lease) => {
+    warned = lease;
+    toasts.show({
+      kind: 'expiring', tone: 'warning', key: key('expiring'),
+      title: `Your edit lock on ${where} is about to expire`,
+      body: () => `Expires in ${clock(client.remainingMs(lease))}. This tab is having trouble reaching the server.`,
+    });
+  });
+  handle.on('lock', ({ lock, holding }) => {
+    // Renewed (a heartbeat got through) or gone: the warning no longer holds.
+    if (warned && (!holding || lock.expiresAt > warned.expiresAt)) {
+      warned = null;
+      toasts.dismiss(key('expiring'));
+    }
+  });
   handle.on('expired', () => {
     toasts.dismiss(key('expiring'));
     toasts.show({ kind: 'expired', tone: 'warning', sticky: true, title: `Your edit lock on ${where} expired`,

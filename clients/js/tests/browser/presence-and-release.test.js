@@ -1,6 +1,6 @@
 // Dr. Smith and Nurse Jane on the demo page, each in their own browser context: Jane sees Smith
-// editing; Smith closing his tab frees the section at once; Smith losing the network frees it after
-// the grace.
+// editing; Smith closing his tab frees the section at once (for Jane's Edit, or for Jane waiting in
+// line); Smith losing the network frees it after the grace.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DemoPage, freshReport, secondsIn } from '../support/demo-page.js';
@@ -46,20 +46,39 @@ test('Jane sees Dr. Smith editing and a read-only editor', { timeout: 60_000 }, 
   await jane.close();
 });
 
-test('Smith closes his tab: Jane, waiting in line, can edit within a second', { timeout: 60_000 }, async (t) => {
+test('Smith closes his tab: within a second Jane sees the section free and her Edit works', { timeout: 60_000 }, async (t) => {
+  const { smith, jane } = await smithEditsJaneViews();
+  const closing = Date.now();
+  await smith.page.close({ runBeforeUnload: true });
+  await jane.waitForBadge(/^Nobody is editing$/, suite.server.graceMs);
+  const free = Date.now() - closing;
+  await jane.edit();
+  await jane.waitUntilEditable(suite.server.graceMs);
+  const elapsed = Date.now() - closing;
+  t.diagnostic(`Jane saw the section free ${free} ms and could edit ${elapsed} ms after Smith closed his tab`);
+  assert.ok(elapsed < 1000, `Jane could edit ${elapsed} ms after Smith closed his tab (grace is ${suite.server.graceMs} ms)`);
+  assert.equal(await jane.toast('queued').count(), 0, 'Jane never waited in line: the lock was free when she pressed Edit');
+  await jane.waitForBadge(/^You are editing/);
+  await jane.person('smith').waitFor({ state: 'detached' });
+  await jane.screenshot('b1-jane-edits-after-smith-closed-his-tab');
+  await smith.close();
+  await jane.close();
+});
+
+test('Smith closes his tab: Jane, waiting in line, is handed the lock at once', { timeout: 60_000 }, async (t) => {
   const { smith, jane } = await smithEditsJaneViews();
   await jane.edit();
   await jane.toast('queued').filter({ hasText: 'You are number 1 in line for Diagnosis' }).waitFor();
-  await jane.screenshot('b1-jane-waits-in-line');
+  await jane.screenshot('b2-jane-waits-in-line');
   const closing = Date.now();
   await smith.page.close({ runBeforeUnload: true });
   await jane.waitUntilEditable(suite.server.graceMs);
   const elapsed = Date.now() - closing;
-  t.diagnostic(`Jane could edit ${elapsed} ms after Smith closed his tab`);
-  assert.ok(elapsed < 1000, `Jane could edit ${elapsed} ms after Smith closed his tab (grace is ${suite.server.graceMs} ms)`);
+  t.diagnostic(`Jane was handed the lock ${elapsed} ms after Smith closed his tab`);
+  assert.ok(elapsed < 1000, `Jane was handed the lock ${elapsed} ms after Smith closed his tab (grace is ${suite.server.graceMs} ms)`);
   await jane.waitForBadge(/^You are editing/);
   await jane.toast('granted').waitFor();
-  await jane.screenshot('b2-jane-edits-after-smith-closed-his-tab');
+  await jane.screenshot('b3-jane-handed-the-lock-after-smith-closed-his-tab');
   await smith.close();
   await jane.close();
 });

@@ -286,6 +286,55 @@ test('a grant makes the handle the holder before the lock.state that follows it'
   assert.deepEqual([handle.holding, handle.token, handle.role], [true, 42, 'editor']);
 });
 
+test('lock.expiring reaches the handle of its resource as expiring, with the remaining time counted from arrival', async (t) => {
+  const { server, client } = setUp(t, { client: { now: () => Date.now() - 600_000 } });
+  const socket = await server.socket(1);
+  await socket.welcome();
+  const handle = await joinR(client, socket);
+  const other = 'operation-report:42:procedure';
+  const joiningOther = client.join(other);
+  socket.reply(await socket.next('join'), 'joined', joinedFields(other, [member('s1', 'smith', 'Dr. Smith')]));
+  const otherHandle = await joiningOther;
+  const acquiring = handle.acquire();
+  socket.reply(await socket.next('lock.acquire'), 'lock.granted',
+    { resource: R, token: 42, expiresAt: server.now() + 20_000, remainingMs: 20_000 });
+  await acquiring;
+  const seen = [];
+  handle.on('expiring', (lease) => seen.push(lease));
+  otherHandle.on('expiring', (lease) => assert.fail(`the other resource got ${JSON.stringify(lease)}`));
+  let clientExpiring = 0;
+  client.on('expiring', () => { clientExpiring += 1; });
+
+  const expiresAt = server.now() + 4969;
+  socket.push({ type: 'lock.expiring', resource: R, token: 42, expiresAt, remainingMs: 4969 });
+  assert.equal(seen.length, 1);
+  const [lease] = seen;
+  assert.deepEqual({ resource: lease.resource, token: lease.token, expiresAt: lease.expiresAt, remainingMs: lease.remainingMs },
+    { resource: R, token: 42, expiresAt, remainingMs: 4969 });
+  const left = client.remainingMs(lease);
+  assert.ok(left > 4000 && left <= 4969, `remaining ${left} ms on a client 10 minutes behind`);
+  assert.equal(clientExpiring, 0, 'the client-level expiring is the JWT\'s (auth.expiring), not the lock\'s');
+  assert.equal(handle.holding, true, 'a warning, not an expiry: the lock is still held');
+
+  // Read 3 s after the server sent it (the tab was frozen): the 3 s already passed count.
+  socket.push({ type: 'lock.expiring', ts: server.now() - 3000, resource: R, token: 42, expiresAt, remainingMs: 7000 });
+  const late = client.remainingMs(seen[1]);
+  assert.ok(late > 3000 && late <= 4000, `remaining ${late} ms of a warning read 3 s late`);
+});
+
+test('a jump of the local wall clock does not make messages look late', async (t) => {
+  let jumpMs = 0;
+  const { server, client } = setUp(t, { client: { now: () => Date.now() + jumpMs } });
+  const socket = await server.socket(1);
+  await socket.welcome();
+  const handle = await joinR(client, socket);
+  jumpMs = 3_600_000;
+  socket.push({ type: 'lock.state', resource: R, lock: { holder: { userId: 'jane', name: 'Nurse Jane', sessionId: 's2' },
+    acquiredAt: server.now(), expiresAt: server.now() + 20_000, remainingMs: 20_000, inGrace: false, queueLength: 0, takeover: null } });
+  const left = client.remainingMs(handle.lock);
+  assert.ok(left > 19_000 && left <= 20_000, `remaining ${left} ms after the wall clock jumped an hour`);
+});
+
 test('answers auth.expiring by calling getToken and sending auth.refresh', async (t) => {
   let calls = 0;
   const { server, client } = setUp(t, { client: { token: undefined, getToken: async () => `jwt-${++calls}` } });
