@@ -1,6 +1,9 @@
 package dev.baton.server.cli;
 
 import dev.baton.server.loadgen.LoadgenCommand;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -37,9 +40,13 @@ public final class BatonCli implements Runnable {
     System.exit(commandLine().execute(args));
   }
 
-  /** A fresh picocli command line for {@code baton}, for {@link #main} and tests. */
+  /**
+   * A fresh picocli command line for {@code baton}, for {@link #main} and tests; its out writer is
+   * standard output in UTF-8 (names in {@code baton connect}'s output are not ASCII-only).
+   */
   public static CommandLine commandLine() {
-    return new CommandLine(new BatonCli());
+    return new CommandLine(new BatonCli())
+        .setOut(new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true));
   }
 
   /** @throws CommandLine.ParameterException always: a subcommand is required */

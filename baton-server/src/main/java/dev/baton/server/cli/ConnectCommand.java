@@ -4,8 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedReader;
+import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -19,7 +20,9 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code baton connect}: a terminal WebSocket client for trying Baton by hand. Sends {@code hello}
@@ -27,6 +30,9 @@ import picocli.CommandLine.Option;
  * missing), and prints every message the moment it arrives, each followed by a {@code #} line in
  * plain words. At the end of input it says {@code bye} and exits; to drop the connection without
  * {@code bye} (a crashed tab), kill the process.
+ *
+ * <p>Output goes to the command line's {@link picocli.CommandLine#getOut() out} writer (standard output
+ * unless the caller set another), diagnostics to its {@code err} writer.
  *
  * <p>Thread model: the main thread reads input and waits for each reply; the JDK WebSocket's listener
  * thread prints and completes the reply being waited for. Printing is synchronized.
@@ -48,8 +54,12 @@ final class ConnectCommand implements Callable<Integer> {
   @Option(names = "--wait", defaultValue = "10", description = "seconds to wait for each reply (default: ${DEFAULT-VALUE})")
   int waitSeconds;
 
+  @Spec CommandSpec spec;
+
+  private final InputStream stdin;
   private final ObjectMapper json = new ObjectMapper();
-  private final PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+  /** The command line's out writer, set when {@link #call} starts (read by the listener thread). */
+  private volatile PrintWriter out;
   private final AtomicInteger ids = new AtomicInteger();
   /** The id of the message waiting for its reply, and the future the reply completes. */
   private final AtomicReference<Pending> pending = new AtomicReference<>();
@@ -57,8 +67,20 @@ final class ConnectCommand implements Callable<Integer> {
 
   private record Pending(String id, CompletableFuture<JsonNode> reply) {}
 
+  /** Reads the messages to send from standard input. */
+  ConnectCommand() {
+    this(System.in);
+  }
+
+  /** @param stdin where the messages to send are read from, one JSON object a line (UTF-8) */
+  ConnectCommand(InputStream stdin) {
+    this.stdin = stdin;
+  }
+
   @Override
   public Integer call() throws Exception {
+    out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
     WebSocket ws;
     try {
       ws = HttpClient.newHttpClient().newWebSocketBuilder()
@@ -66,11 +88,13 @@ final class ConnectCommand implements Callable<Integer> {
           .buildAsync(url, new Listener())
           .get(waitSeconds, TimeUnit.SECONDS);
     } catch (IllegalArgumentException e) {
-      System.err.println("baton connect: " + e.getMessage() + " (use ws://host:port/v1/ws)");
+      err.println("baton connect: " + e.getMessage() + " (use ws://host:port/v1/ws)");
+      err.flush();
       return 2;
     } catch (ExecutionException | TimeoutException e) {
       Throwable cause = e.getCause() == null ? e : e.getCause();
-      System.err.println("baton connect: cannot connect to " + url + ": " + cause);
+      err.println("baton connect: cannot connect to " + url + ": " + cause);
+      err.flush();
       return 1;
     }
     ObjectNode hello = json.createObjectNode().put("type", "hello").put("token", token);
@@ -80,7 +104,7 @@ final class ConnectCommand implements Callable<Integer> {
     if (!exchange(ws, hello)) {
       return 1;
     }
-    BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    BufferedReader in = new BufferedReader(new InputStreamReader(stdin, StandardCharsets.UTF_8));
     for (String line = in.readLine(); line != null; line = in.readLine()) {
       if (line.isBlank()) {
         continue;
@@ -142,6 +166,7 @@ final class ConnectCommand implements Callable<Integer> {
 
   private synchronized void print(String line) {
     out.println(line);
+    out.flush();
   }
 
   /** Prints a message and its plain words; completes the pending reply it answers. */
@@ -151,6 +176,7 @@ final class ConnectCommand implements Callable<Integer> {
     if (words != null) {
       out.println("# " + words);
     }
+    out.flush();
     Pending p = pending.get();
     boolean answers = p != null && (p.id().equals(m.path("re").asText(null))
         || (m.path("type").asText().equals("error") && !m.has("re")));

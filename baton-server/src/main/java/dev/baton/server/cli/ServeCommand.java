@@ -10,16 +10,22 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.io.PrintWriter;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code baton serve}: loads the configuration (file, {@code BATON_*} environment, these flags), starts
  * the server and runs until the process is told to stop (SIGTERM or Ctrl-C), then drains. Exit code
- * 1 when the configuration is refused, with the message naming the key.
+ * 1 when the configuration is refused, with the message naming the key on the command line's err
+ * writer (standard error unless the caller set another).
  */
 @Command(name = "serve", mixinStandardHelpOptions = true, description = "Run a Baton node.")
 final class ServeCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
 
   @Option(names = "--config", paramLabel = "FILE", description = "YAML configuration file")
   Path config;
@@ -41,22 +47,20 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    PrintWriter err = spec.commandLine().getErr();
     BatonConfig loaded;
     try {
       loaded = BatonConfig.load(config, System.getenv(), new Overrides(host, port, dev, store, redisUri));
     } catch (ConfigException e) {
-      System.err.println("baton: configuration refused: " + e.getMessage());
-      return 1;
+      return refused(err, "configuration refused: " + e.getMessage());
     }
     BatonServer server;
     try {
       server = new BatonServer(loaded, Clock.system());
     } catch (ConfigException e) {
-      System.err.println("baton: configuration refused: " + e.getMessage());
-      return 1;
+      return refused(err, "configuration refused: " + e.getMessage());
     } catch (IllegalArgumentException e) {
-      System.err.println("baton: " + e.getMessage());
-      return 1;
+      return refused(err, e.getMessage());
     }
     server.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     CountDownLatch stopped = new CountDownLatch(1);
@@ -71,5 +75,11 @@ final class ServeCommand implements Callable<Integer> {
     }, "baton-shutdown"));
     stopped.await();
     return 0;
+  }
+
+  private static int refused(PrintWriter err, String message) {
+    err.println("baton: " + message);
+    err.flush();
+    return 1;
   }
 }

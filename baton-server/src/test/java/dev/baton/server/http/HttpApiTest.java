@@ -267,16 +267,33 @@ class HttpApiTest {
   @Test
   void metricsExposeConnectionsLocksAndAcquireLatency() {
     String r = doc() + ":diagnosis";
+    String before = server.get("/metrics", null).body();
     TestClient smith = editing("smith", "Dr. Smith", r);
     token(smith, r);
+    TestClient jane = server.login("Nurse Jane", "jane", "Nurse Jane", "clinician");
+    jane.expect("joined", "join", Map.of("resource", r, "mode", "view"));
+    jane.expectError("LOCK_HELD", "lock.acquire", Map.of("resource", r));
+    jane.expectError("LOCK_HELD", "lock.acquire", Map.of("resource", r));
 
     Response res = server.get("/metrics", null);
 
     assertThat(res.status()).isEqualTo(200);
-    assertThat(res.body()).contains("baton_connections", "baton_locks_held", "baton_lock_operations_total",
-        "baton_lock_acquire_seconds_bucket");
-    assertThat(metric(res.body(), "baton_connections")).as("open connections").isGreaterThanOrEqualTo(1.0);
+    assertThat(res.body()).contains("baton_connections", "baton_sessions", "baton_locks_held",
+        "baton_lock_operations_total", "baton_lock_acquire_seconds_bucket");
+    assertThat(metric(res.body(), "baton_connections")).as("open connections").isGreaterThanOrEqualTo(2.0);
+    assertThat(metric(res.body(), "baton_sessions")).as("sessions").isGreaterThanOrEqualTo(2.0);
     assertThat(metric(res.body(), "baton_locks_held")).as("locks held").isGreaterThanOrEqualTo(1.0);
+    // The tests of this class share one server: compare with the scrape before this test's operations.
+    // smith's join with mode edit took the lock, then his lock.acquire granted again (idempotent).
+    String ops = "baton_lock_operations_total";
+    assertThat(metric(res.body(), ops, "operation", "join", "result", "ok")
+        - metric(before, ops, "operation", "join", "result", "ok")).as("joins").isEqualTo(2.0);
+    assertThat(metric(res.body(), ops, "operation", "acquire", "result", "ok")
+        - metric(before, ops, "operation", "acquire", "result", "ok")).as("granted acquires").isEqualTo(1.0);
+    assertThat(metric(res.body(), ops, "operation", "acquire", "result", "LOCK_HELD")
+        - metric(before, ops, "operation", "acquire", "result", "LOCK_HELD")).as("refused acquires").isEqualTo(2.0);
+    assertThat(metric(res.body(), "baton_lock_acquire_seconds_count")
+        - metric(before, "baton_lock_acquire_seconds_count")).as("acquires timed, granted or not").isEqualTo(3.0);
   }
 
   private static double metric(String text, String name) {
@@ -286,6 +303,27 @@ class HttpApiTest {
       }
     }
     throw new AssertionError(name + " not in /metrics");
+  }
+
+  /**
+   * The value of the series {@code name} whose labels include every {@code label, value} pair given,
+   * or 0 when there is none (a counter not yet incremented is not exposed).
+   */
+  private static double metric(String text, String name, String... labels) {
+    for (String line : text.split("\n")) {
+      if (!line.startsWith(name + "{")) {
+        continue;
+      }
+      String labelText = line.substring(name.length() + 1, line.lastIndexOf('}'));
+      boolean all = true;
+      for (int i = 0; i < labels.length; i += 2) {
+        all &= ("," + labelText + ",").contains("," + labels[i] + "=\"" + labels[i + 1] + "\",");
+      }
+      if (all) {
+        return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    return 0;
   }
 
   @Test

@@ -152,6 +152,34 @@ public final class NodeProcess implements AutoCloseable {
     }
   }
 
+  /**
+   * SIGTERM ({@link Process#destroy()}): the node drains and should exit by itself. Waits at most
+   * {@code within} for it to exit; if it has not, SIGKILLs it and throws.
+   *
+   * @return how long the process took to exit after the signal
+   * @throws IllegalStateException if it was still running after {@code within}
+   */
+  public synchronized Duration terminate(Duration within) {
+    long start = System.nanoTime();
+    process.destroy();
+    try {
+      if (!process.waitFor(within.toMillis(), TimeUnit.MILLISECONDS)) {
+        process.destroyForcibly();
+        throw new IllegalStateException(name + " (pid " + process.pid() + ") still ran " + within
+            + " after SIGTERM; see " + log());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+    return Duration.ofNanos(System.nanoTime() - start);
+  }
+
+  /** The exit code of the current run's process; it must have exited. */
+  public int exitValue() {
+    return process.exitValue();
+  }
+
   /** Starts a new process on the same port with the same configuration (a new node id) and waits until ready. */
   public synchronized void restart() {
     kill();

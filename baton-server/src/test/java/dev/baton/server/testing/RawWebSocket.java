@@ -64,14 +64,19 @@ public final class RawWebSocket implements AutoCloseable {
    * the server's side soon.
    */
   public static RawWebSocket connect(TestServer server, int receiveBufferBytes) throws IOException {
+    return connect(server.port(), receiveBufferBytes);
+  }
+
+  /** As {@link #connect(TestServer, int)}, to the server on loopback port {@code port} (e.g. a {@link NodeProcess}). */
+  public static RawWebSocket connect(int port, int receiveBufferBytes) throws IOException {
     Socket s = new Socket();
     if (receiveBufferBytes > 0) {
       s.setReceiveBufferSize(receiveBufferBytes);
     }
-    s.connect(new java.net.InetSocketAddress("127.0.0.1", server.port()), 5000);
+    s.connect(new java.net.InetSocketAddress("127.0.0.1", port), 5000);
     s.setSoTimeout(5000);
     RawWebSocket ws = new RawWebSocket(s);
-    ws.upgrade(server.port());
+    ws.upgrade(port);
     return ws;
   }
 

@@ -73,7 +73,7 @@ public final class TestServer implements AutoCloseable {
       dir = Files.createTempDirectory("baton-test-");
       Path yaml = Files.writeString(dir.resolve("baton.yaml"), b.yaml(dir));
       config = BatonConfig.load(yaml, Map.of(), new Overrides(null, null, b.dev, null, null));
-      server = new BatonServer(config, Clock.system());
+      server = new BatonServer(config, b.clock);
       port = server.start().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -396,6 +396,8 @@ public final class TestServer implements AutoCloseable {
     private String redisPrefix;
     private String nodeTimeout = "1s";
     private String publicKey;
+    private Path tokenFile;
+    private Clock clock = Clock.system();
     /** {@code limits.*}: key relative to the section, then value. */
     private final Map<String, String> limits = new LinkedHashMap<>();
     /** {@code policies.types}: type, then key path relative to the type (dots nest), then value. */
@@ -478,6 +480,24 @@ public final class TestServer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * {@code store.tokenFile} (default: a file in the server's own temporary folder): servers started
+     * one after the other on one file are restarts of one memory-store node.
+     */
+    public Builder tokenFile(Path file) {
+      this.tokenFile = file;
+      return this;
+    }
+
+    /**
+     * The server's clock (default {@link Clock#system()}), e.g. one whose wall time was stepped back.
+     * Tokens are still minted with the system clock.
+     */
+    public Builder clock(Clock clock) {
+      this.clock = clock;
+      return this;
+    }
+
     /** Dev mode ({@code --dev}). */
     public Builder dev(boolean dev) {
       this.dev = dev;
@@ -511,7 +531,7 @@ public final class TestServer implements AutoCloseable {
           "store:",
           "  type: " + (redisUri == null ? "memory" : "redis"),
           "  sweepInterval: " + sweepInterval,
-          "  tokenFile: '" + dir.resolve("fencing-counter") + "'",
+          "  tokenFile: '" + (tokenFile == null ? dir.resolve("fencing-counter") : tokenFile) + "'",
           "redis:",
           "  uri: " + (redisUri == null ? "redis://127.0.0.1:6379" : redisUri),
           "  keyPrefix: " + (redisPrefix == null ? "baton" : redisPrefix),

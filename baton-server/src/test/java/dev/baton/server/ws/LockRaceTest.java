@@ -55,11 +55,14 @@ class LockRaceTest {
 
     LockRace.Result race = LockRace.run(clients, RESOURCE, ATTEMPTS);
     long received = clients.stream().mapToLong(TestClient::receivedCount).sum();
-    System.out.printf("LockRaceTest: %d users x %d attempts in %d ms: %d grants, %d LOCK_HELD, %d messages"
-        + " received (%.0f msg/s)%n", USERS, ATTEMPTS, race.elapsedMs(), race.grantOrder().size(), race.refused(),
-        received, received * 1000.0 / Math.max(1, race.elapsedMs()));
+    System.out.printf("LockRaceTest: %d users x %d attempts in %d ms: %d grants to %d users, %d LOCK_HELD, %d"
+        + " messages received (%.0f msg/s)%n", USERS, ATTEMPTS, race.elapsedMs(), race.grantOrder().size(),
+        race.grantsByClient().size(), race.refused(), received, received * 1000.0 / Math.max(1, race.elapsedMs()));
 
     race.assertTokensIncreased((long) USERS * ATTEMPTS);
+    // About 1,100 grants over all 50 users in a run here; a tenth of that still means the lock was
+    // passed around, a stuck lock or a single winner means it was not.
+    race.assertManyGrants(ATTEMPTS / 10, USERS / 2);
     JsonNode state = server.resourceState(RESOURCE);
     assertThat(state.path("lock").path("holder").isNull()).as("the lock is free at the end: %s", state).isTrue();
     assertThat(state.path("presence").path("members")).hasSize(USERS);
