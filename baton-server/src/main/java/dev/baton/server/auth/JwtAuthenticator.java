@@ -39,7 +39,7 @@ import java.util.TreeSet;
  *
  * <p>Thread-safe: build one at start-up and share it. {@link #authenticate} does no I/O except with
  * {@code auth.jwksUri}, where it may block on an HTTP fetch of the key set (cached; connect and read
- * timeouts of nimbus's defaults, about 0.5 s each): see {@link #mayBlock()}.
+ * timeouts of 2 s each, {@code SigningKeys.JWKS_TIMEOUT_MS}): see {@link #mayBlock()}.
  */
 public final class JwtAuthenticator {
 

@@ -9,6 +9,7 @@ import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
 import com.nimbusds.jose.proc.JWSKeySelector;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jose.util.DefaultResourceRetriever;
 import dev.baton.server.config.AuthConfig;
 import dev.baton.server.config.ConfigException;
 import java.net.MalformedURLException;
@@ -111,10 +112,18 @@ final class SigningKeys implements JWSKeySelector<SecurityContext> {
     return keys;
   }
 
+  /**
+   * Connect and read timeout of a key-set fetch, in milliseconds: nimbus's default is 500 ms each,
+   * which a busy identity provider (or node) misses; the fetch runs off the event loop and is cached.
+   */
+  static final int JWKS_TIMEOUT_MS = 2_000;
+
   private static JWSKeySelector<SecurityContext> jwksSelector(URI uri) {
     JWKSource<SecurityContext> source;
     try {
-      source = JWKSourceBuilder.<SecurityContext>create(uri.toURL()).build();
+      source = JWKSourceBuilder.<SecurityContext>create(uri.toURL(), new DefaultResourceRetriever(
+              JWKS_TIMEOUT_MS, JWKS_TIMEOUT_MS, JWKSourceBuilder.DEFAULT_HTTP_SIZE_LIMIT))
+          .build();
     } catch (MalformedURLException | IllegalArgumentException e) {
       throw new ConfigException("auth.jwksUri " + uri + " is not a usable URL", e);
     }

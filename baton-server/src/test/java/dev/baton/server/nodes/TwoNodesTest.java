@@ -239,7 +239,7 @@ class TwoNodesTest {
 
   @Test
   void theSessionsOfADeadNodeGoAwayAndAreReleasedAfterTheGraceAsExpired() {
-    nodes(o -> o.disconnectGrace("2s").nodeTimeout("1s"));
+    nodes(o -> o.lock("20s", "5s", "3s").disconnectGrace("2s").nodeTimeout("3s"));
     TestClient alice = joined(a, "alice@A", "alice", "Dr. Alice");
     long token = alice.expect("lock.granted", "lock.acquire", Map.of("resource", R)).path("token").asLong();
     TestClient bob = joined(b, "bob@B", "bob", "Nurse Bob");
@@ -247,11 +247,11 @@ class TwoNodesTest {
     long halted = System.nanoTime();
     a.halt(); // no drain, no disconnect, no deregistration: only the silence tells B
     JsonNode away = bob.awaitEvent("presence.changed",
-        e -> about(e, "alice") && e.path("member").path("status").asText().equals("away"), Duration.ofSeconds(5));
+        e -> about(e, "alice") && e.path("member").path("status").asText().equals("away"), Duration.ofSeconds(10));
     long awayMs = (System.nanoTime() - halted) / 1_000_000;
     JsonNode inGrace = bob.awaitEvent("lock.state", e -> e.path("lock").path("inGrace").asBoolean(), SOON);
     assertThat(holderOf(inGrace)).isEqualTo("alice");
-    JsonNode left = bob.awaitEvent("presence.left", e -> about(e, "alice"), Duration.ofSeconds(5));
+    JsonNode left = bob.awaitEvent("presence.left", e -> about(e, "alice"), Duration.ofSeconds(10));
     long leftMs = (System.nanoTime() - halted) / 1_000_000;
     assertThat(left.path("reason").asText()).isEqualTo("expired");
     bob.awaitEvent("lock.state", e -> holderOf(e) == null, SOON);
@@ -269,7 +269,7 @@ class TwoNodesTest {
 
   @Test
   void theHolderOfADeadNodeResumesOnTheOtherNodeWithinTheGraceAndKeepsItsLockAndToken() throws InterruptedException {
-    nodes(o -> o.lock("20s", "5s", "3s").disconnectGrace("5s").nodeTimeout("1s"));
+    nodes(o -> o.lock("20s", "5s", "3s").disconnectGrace("5s").nodeTimeout("3s"));
     TestClient alice = joined(a, "alice@A", "alice", "Dr. Alice");
     long token = alice.expect("lock.granted", "lock.acquire", Map.of("resource", R)).path("token").asLong();
     TestClient bob = joined(b, "bob@B", "bob", "Nurse Bob");
@@ -277,7 +277,7 @@ class TwoNodesTest {
     a.halt();
     alice.awaitClose(SOON);
     bob.awaitEvent("presence.changed",
-        e -> about(e, "alice") && e.path("member").path("status").asText().equals("away"), Duration.ofSeconds(5));
+        e -> about(e, "alice") && e.path("member").path("status").asText().equals("away"), Duration.ofSeconds(10));
     TestClient aliceOnB = b.connect("alice@B");
     JsonNode welcome = aliceOnB.hello(b.token("alice", "Dr. Alice"), alice.resumeToken());
     assertThat(welcome.path("resumed").asBoolean()).isTrue();

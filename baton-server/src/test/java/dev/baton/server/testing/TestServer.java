@@ -394,7 +394,7 @@ public final class TestServer implements AutoCloseable {
     private boolean dev;
     private String redisUri;
     private String redisPrefix;
-    private String nodeTimeout = "1s";
+    private String nodeTimeout = "10s";
     private String publicKey;
     private Path tokenFile;
     private Clock clock = Clock.system();
@@ -452,8 +452,9 @@ public final class TestServer implements AutoCloseable {
       return this;
     }
 
-    /** {@code redis.nodeTimeout} (default here 1 s; written only with {@link #redis(int, String)} or
-     * {@link #redis(String, String)}). */
+    /** {@code redis.nodeTimeout} (default here 10 s, so that a loaded test machine's stall of a few
+     * seconds does not get a live node declared dead; tests of a dead node set a short one; written
+     * only with {@link #redis(int, String)} or {@link #redis(String, String)}). */
     public Builder nodeTimeout(String timeout) {
       this.nodeTimeout = timeout;
       return this;
