@@ -1,6 +1,9 @@
 --[[
-lib.lua: the state machine shared by every Baton script. LuaScript (Java) prepends this file to
-each script when it loads it, so a script is one chunk: this library, then the script's own body.
+lib.lua: the state machine shared by every Baton script. FunctionLibrary (Java) builds one Redis
+Function library from it: this file, then each script's body as a function registered under its
+own name. KEYS and ARGV are locals of the library, set by each registered function before its body
+runs (Functions have no KEYS/ARGV globals). The library, and so every table below, lives as long as
+it is loaded in Redis: state of one call is kept in the fields that B.reset() clears, never elsewhere.
 
 It is the Lua twin of the memory store's Java (MemoryStore, Transitions, MemoryState, Refusals):
 the same function names (settle, grant, end_lock, release, revoke, expire, transfer,
@@ -326,6 +329,14 @@ function B.open()
   B.dirty = {}    -- fields of B.mem to write back (or delete) at the end
   B.allMembers = false
   B.hints = {}    -- lock hint changes for the caller, when ARGV[5] is ''
+end
+
+--- Forgets the previous call's state: called before every call's body (the library outlives its
+--- calls). Every per-call field of B is listed here (FunctionLibraryTest checks that).
+function B.reset()
+  B.now = nil; B.wall = nil; B.P = nil; B.docId = nil; B.userLocks = nil; B.raw_doc = nil
+  B.doc = nil; B.events = nil; B.due = nil; B.locksDelta = nil; B.mem = nil; B.dirty = nil
+  B.allMembers = nil; B.hints = nil
 end
 
 --- The user may hold resource `rid` (held) or no longer holds it: kept in the user's hint set
