@@ -46,6 +46,17 @@ class FunctionLibraryTest {
     assertThat(cleared).as("fields B.reset() clears").containsAll(written);
   }
 
+  /** The decoded policy is cached across calls by the library, so no script may change it. */
+  @Test
+  void noScriptWritesIntoThePolicyTheLibraryCaches() {
+    Pattern policyWrite = Pattern.compile("\\bB\\.P\\s*(\\.\\w+|\\[[^]]*])\\s*=(?!=)");
+    assertThat(policyWrite.matcher("B.P.ttl = 1").find()).as("the check sees a write").isTrue();
+    assertThat(policyWrite.matcher(LuaScript.Sources.read("lua/lib.lua")).find()).isFalse();
+    for (LuaScript script : LuaScript.values()) {
+      assertThat(policyWrite.matcher(script.body()).find()).as(script.file()).isFalse();
+    }
+  }
+
   /**
    * Fields assigned something other than a function, outside the library's definitions made at load
    * time ({@code B.q = q} and the like, assigned a local function, are constants).
