@@ -54,9 +54,10 @@ import java.util.function.Supplier;
  * <p><b>Atomicity.</b> Every lock operation ({@code acquire}, {@code release}, {@code renew},
  * {@code cancel}, {@code request}, {@code takeover}, {@code respondTakeover}, {@code forceRelease},
  * {@code state}, {@code document}, {@code verify}) is one script on the document's hash tag: one
- * {@code FCALL} of the store's Redis Function library ({@link FunctionLibrary}), one round trip. Operations that span a session and its documents ({@code join},
- * {@code leave}, {@code disconnect}, {@code resumeSession}, {@code endSession}, {@code heartbeat},
- * {@code locksOf}, {@code sweep}) are a session step and one script per document; each step is
+ * {@code FCALL} of the store's Redis Function library ({@link FunctionLibrary}), one round trip.
+ * Operations that span a session and its documents ({@code join}, {@code leave}, {@code disconnect},
+ * {@code resumeSession}, {@code endSession}, {@code heartbeat}, {@code locksOf}, {@code sweep}) are
+ * a session step and one script per document; each step is
  * atomic, the whole is not, and is built so that any interleaving ends consistent (generations on
  * member records, a confirmation after a join).
  *
@@ -1002,7 +1003,8 @@ public final class RedisStore implements Store {
       return baton;
     }
     String message = String.valueOf(t.getMessage());
-    if (message.contains("user_function") || message.contains("user_script") || message.contains("Error running script")) {
+    if (message.contains("user_function") || message.contains("user_script")
+        || message.contains("Error running script")) {
       return new BatonException(ErrorCode.INTERNAL, "a store script failed: " + message);
     }
     return new BatonException(ErrorCode.UNAVAILABLE, "the store is unavailable: " + message);
