@@ -180,7 +180,7 @@ public final class RedisPeers implements Callable<Integer> {
     }
     log.println("Redis commands per operation (INFO commandstats after CONFIG RESETSTAT, " + count.operations()
         + " operations each; commands run inside scripts count too; idle background commands subtracted;"
-        + " script usec = Redis's time per evalsha call):");
+        + " script usec = Redis's time per evalsha or fcall call):");
     Map<String, Object> out = count.perOperation();
     out.forEach((k, v) -> log.printf("  %-17s %s%n", k, v));
     return out;
