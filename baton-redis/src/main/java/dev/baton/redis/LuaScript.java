@@ -4,15 +4,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
 /**
  * The Redis store's Lua scripts, one per operation, each read once from {@code
- * src/main/resources/lua/<name>.lua} with {@code lib.lua} prepended. Called by SHA-1 ({@code
- * EVALSHA}); the SHA is computed here, so no {@code SCRIPT LOAD} is needed: the first {@code
- * EVAL} after a {@code NOSCRIPT} caches the script in Redis.
+ * src/main/resources/lua/<name>.lua}. They are not sent as scripts: {@link FunctionLibrary} makes one
+ * Redis Function library of {@code lib.lua} and every script's body, and each script is called by
+ * {@code FCALL} of its {@link #function() function name}.
  *
  * <p>Immutable and thread-safe.
  */
@@ -48,24 +45,29 @@ enum LuaScript {
   NODE_DOWN("node_down"),
   NODE_RECONCILE("node_reconcile");
 
+  private final String name;
   private final String file;
-  private final String source;
-  private final String sha;
+  private final String body;
 
   LuaScript(String name) {
+    this.name = name;
     this.file = "lua/" + name + ".lua";
-    this.source = Sources.LIB + "\n" + Sources.read(file);
-    this.sha = sha1(source);
+    this.body = Sources.read(file);
   }
 
-  /** The script's full text: {@code lib.lua}, then its own body. */
-  String source() {
-    return source;
+  /** The script's name, the file's without {@code .lua}: {@code acquire}. */
+  String scriptName() {
+    return name;
   }
 
-  /** The SHA-1 of {@link #source}, lower-case hex, as {@code EVALSHA} wants it. */
-  String sha() {
-    return sha;
+  /** The script's own text (its body in the library, without {@code lib.lua}). */
+  String body() {
+    return body;
+  }
+
+  /** The name of the script's function in Redis, {@code FCALL}'s first argument: {@code baton_<hash>_acquire}. */
+  String function() {
+    return FunctionLibrary.FUNCTIONS.get(ordinal());
   }
 
   /** The resource the script's body comes from, for messages. */
@@ -73,19 +75,10 @@ enum LuaScript {
     return file;
   }
 
-  private static String sha1(String text) {
-    try {
-      MessageDigest sha = MessageDigest.getInstance("SHA-1");
-      return HexFormat.of().formatHex(sha.digest(text.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("the JDK has no SHA-1", e);
-    }
-  }
+  /** Reads the script files from the class path. */
+  static final class Sources {
 
-  /** Reads the script files from the class path; holds the shared library. */
-  private static final class Sources {
-
-    static final String LIB = read("lua/lib.lua");
+    private Sources() {}
 
     static String read(String path) {
       try (InputStream in = LuaScript.class.getClassLoader().getResourceAsStream(path)) {

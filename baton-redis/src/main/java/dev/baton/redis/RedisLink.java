@@ -3,6 +3,8 @@ package dev.baton.redis;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The Redis store's one way to Redis: send a command, get its reply.
@@ -26,6 +28,27 @@ public interface RedisLink {
 
   /** Sends one command. */
   Future<Response> send(Request request);
+
+  /**
+   * Sends several commands together, in order, to one server, and gives their replies in that order:
+   * on a Redis Cluster to the master of the slot of their keys (commands without keys, such as {@code
+   * FUNCTION LOAD}, go along with them: the way to reach a given master); elsewhere to the one
+   * server. Fails if any of them fails (the others still ran). The default sends them one after the
+   * other by {@link #send}, which is the same thing on a single server.
+   */
+  default Future<List<Response>> batch(List<Request> requests) {
+    List<Future<Response>> replies = new ArrayList<>(requests.size());
+    for (Request request : requests) {
+      replies.add(send(request));
+    }
+    return Future.all(replies).map(all -> {
+      List<Response> out = new ArrayList<>(replies.size());
+      for (Future<Response> reply : replies) {
+        out.add(reply.result());
+      }
+      return out;
+    });
+  }
 
   /** Runs {@code task} on the link's thread, after the tasks already queued there. */
   void execute(Runnable task);

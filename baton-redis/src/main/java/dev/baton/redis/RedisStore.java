@@ -54,9 +54,10 @@ import java.util.function.Supplier;
  * <p><b>Atomicity.</b> Every lock operation ({@code acquire}, {@code release}, {@code renew},
  * {@code cancel}, {@code request}, {@code takeover}, {@code respondTakeover}, {@code forceRelease},
  * {@code state}, {@code document}, {@code verify}) is one script on the document's hash tag: one
- * {@code EVALSHA}, one round trip. Operations that span a session and its documents ({@code join},
- * {@code leave}, {@code disconnect}, {@code resumeSession}, {@code endSession}, {@code heartbeat},
- * {@code locksOf}, {@code sweep}) are a session step and one script per document; each step is
+ * {@code FCALL} of the store's Redis Function library ({@link FunctionLibrary}), one round trip.
+ * Operations that span a session and its documents ({@code join}, {@code leave}, {@code disconnect},
+ * {@code resumeSession}, {@code endSession}, {@code heartbeat}, {@code locksOf}, {@code sweep}) are
+ * a session step and one script per document; each step is
  * atomic, the whole is not, and is built so that any interleaving ends consistent (generations on
  * member records, a confirmation after a join).
  *
@@ -69,6 +70,9 @@ import java.util.function.Supplier;
  * <p><b>Errors.</b> Refusals complete the stage with the same {@link BatonException} (code, message,
  * details) as the memory store. Every Redis failure (unreachable, timeout, error reply) completes it
  * with {@code UNAVAILABLE}; a failing script or an unreadable reply (a bug) with {@code INTERNAL}.
+ *
+ * <p><b>Scripts.</b> The constructor queues the loading of the library on the link ({@code FUNCTION
+ * LOAD}, on every master of a Cluster) and returns; a call that finds no library loads it again.
  *
  * <p><b>Threads.</b> Thread-safe; calls may come from any thread. Stages complete on the link's
  * thread (a Vert.x event loop), so callers continue on it unless they hop back to their own context.
@@ -180,6 +184,7 @@ public final class RedisStore implements Store {
     graces.put("default", micros(policies.defaultPolicy().disconnectGrace()));
     graces.put("types", graceByType);
     this.gracesJson = write(graces);
+    link.execute(this::loadLibraryEverywhere);
   }
 
   // ---------------------------------------------------------------- sessions
@@ -892,22 +897,55 @@ public final class RedisStore implements Store {
     });
   }
 
-  /** {@code EVALSHA}, then {@code EVAL} if Redis does not know the script (restarted, flushed). */
+  /**
+   * {@code FCALL} of the script's function, one round trip. If the server does not have the library
+   * (Redis restarted without persistence, {@code FUNCTION FLUSH}, a new Cluster master), loads it on
+   * that server and calls again, once: {@code FUNCTION LOAD REPLACE} and the {@code FCALL} in one
+   * batch, which the link sends to the server of the call's keys (on a Cluster, the master of the
+   * document's slot). {@code REPLACE}, so that a library loaded meanwhile by another node cannot fail
+   * the batch (the source is the same, it is the same library).
+   */
   private Future<Response> send(LuaScript script, List<String> k, List<String> a) {
-    return link.send(eval(Command.EVALSHA, script.sha(), k, a))
-        .recover(t -> noScript(t)
-            ? link.send(eval(Command.EVAL, script.source(), k, a))
+    return link.send(fcall(script, k, a))
+        .recover(t -> noFunction(t)
+            ? link.batch(List.of(loadLibrary(true), fcall(script, k, a))).map(replies -> replies.get(1))
             : Future.failedFuture(t))
         .transform(ar -> ar.succeeded()
             ? Future.succeededFuture(ar.result())
             : Future.failedFuture(failure(ar.cause())));
   }
 
-  private static Request eval(Command command, String scriptOrSha, List<String> k, List<String> a) {
-    Request request = Request.cmd(command).arg(scriptOrSha).arg(k.size());
+  private static Request fcall(LuaScript script, List<String> k, List<String> a) {
+    Request request = Request.cmd(Command.FCALL).arg(script.function()).arg(k.size());
     k.forEach(request::arg);
     a.forEach(request::arg);
     return request;
+  }
+
+  private static Request loadLibrary(boolean replace) {
+    Request load = Request.cmd(Command.FUNCTION).arg("LOAD");
+    if (replace) {
+      load.arg("REPLACE");
+    }
+    return load.arg(FunctionLibrary.SOURCE);
+  }
+
+  /**
+   * Loads the library at start, without waiting (the first command on the link): {@code FUNCTION
+   * LOAD}, on a Cluster on every master (a batch with an {@code EXISTS} of a key of one of its slots,
+   * to route it there). A library already there answers an error, which is ignored, as is any other
+   * failure: a call that finds no library loads it itself (see {@link #send}).
+   */
+  private void loadLibraryEverywhere() {
+    if (!keys.clustered()) {
+      link.send(loadLibrary(false));
+      return;
+    }
+    link.send(Request.cmd(Command.CLUSTER).arg("SLOTS")).onSuccess(topology -> {
+      for (List<Integer> slots : slotsByMaster(topology).values()) {
+        link.batch(List.of(loadLibrary(false), Request.cmd(Command.EXISTS).arg(keys.dueOfSlot(slots.get(0)))));
+      }
+    });
   }
 
   /** Reads a JSON string key; null when it does not exist. */
@@ -949,9 +987,10 @@ public final class RedisStore implements Store {
     return t instanceof BatonException e && e.code() != ErrorCode.UNAVAILABLE && e.code() != ErrorCode.INTERNAL;
   }
 
-  private static boolean noScript(Throwable t) {
+  /** Redis's answer to an {@code FCALL} of a function it does not have. */
+  private static boolean noFunction(Throwable t) {
     String message = t.getMessage();
-    return message != null && message.startsWith("NOSCRIPT");
+    return message != null && message.startsWith("ERR Function not found");
   }
 
   /**
@@ -964,7 +1003,8 @@ public final class RedisStore implements Store {
       return baton;
     }
     String message = String.valueOf(t.getMessage());
-    if (message.contains("user_script") || message.contains("Error running script")) {
+    if (message.contains("user_function") || message.contains("user_script")
+        || message.contains("Error running script")) {
       return new BatonException(ErrorCode.INTERNAL, "a store script failed: " + message);
     }
     return new BatonException(ErrorCode.UNAVAILABLE, "the store is unavailable: " + message);

@@ -10,8 +10,10 @@ import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 
 /**
  * A {@link RedisLink} over one pipelined connection, owned by one Vert.x context: every command is
@@ -20,7 +22,7 @@ import java.util.concurrent.TimeoutException;
  *
  * <p><b>Redis Cluster</b> ({@link io.vertx.redis.client.RedisClientType#CLUSTER} options): the
  * "connection" is the Vert.x cluster connection, one pipelined connection per master, opened from
- * the link's context, each command routed by the slot of its first key ({@code EVALSHA} by {@code
+ * the link's context, each command routed by the slot of its first key ({@code FCALL} by {@code
  * KEYS[1]}). Order then holds per master, so per document (all keys of a document are in one
  * slot); commands on different masters complete in any order, on the same thread. A {@code MOVED}
  * reply (the slot has a new owner after a resharding or a failover) fails its command and drops the
@@ -77,8 +79,20 @@ public final class SingleConnectionLink implements RedisLink, AutoCloseable {
   @Override
   public Future<Response> send(Request request) {
     Promise<Response> reply = Promise.promise();
-    context.runOnContext(v -> dispatch(request, reply));
+    context.runOnContext(v -> dispatch(c -> c.send(request), reply));
     return reply.future();
+  }
+
+  /**
+   * Sends the commands as one Vert.x batch (pipelined, not a transaction): on a Cluster all of them go
+   * to the master of the slot of the keyed ones. Same timeout and reconnection as {@link #send}.
+   */
+  @Override
+  public Future<List<Response>> batch(List<Request> requests) {
+    Promise<List<Response>> replies = Promise.promise();
+    List<Request> copy = List.copyOf(requests);
+    context.runOnContext(v -> dispatch(c -> c.batch(copy), replies));
+    return replies.future();
   }
 
   @Override
@@ -95,7 +109,7 @@ public final class SingleConnectionLink implements RedisLink, AutoCloseable {
     });
   }
 
-  private void dispatch(Request request, Promise<Response> reply) {
+  private <T> void dispatch(Function<RedisConnection, Future<T>> command, Promise<T> reply) {
     if (closed) {
       reply.fail(new IllegalStateException("the Redis link is closed"));
       return;
@@ -108,7 +122,7 @@ public final class SingleConnectionLink implements RedisLink, AutoCloseable {
         }
       }
     });
-    current.compose(c -> c.send(request)).onComplete(ar -> {
+    current.compose(command).onComplete(ar -> {
       vertx.cancelTimer(timer);
       if (ar.succeeded()) {
         reply.tryComplete(ar.result());

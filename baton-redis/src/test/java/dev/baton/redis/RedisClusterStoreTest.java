@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -86,6 +87,38 @@ class RedisClusterStoreTest extends RedisStoreContract {
       masters.add(port);
     }
     assertThat(masters).as("masters holding documents").hasSize(3);
+  }
+
+  /**
+   * The library is on every master once a store has started, and a master that lost it (a new
+   * master, a restart without persistence, {@code FUNCTION DELETE}) gets it again on the first call
+   * routed to it, which then succeeds.
+   */
+  @Test
+  void everyMasterHasTheLibraryAndAMasterWithoutItGetsItOnFirstUse() {
+    ResourceId r = ResourceId.parse("report:no-library:diagnosis");
+    Tab alice = viewer("alice", r);
+    Lease first = acquire(alice, r);
+    for (int port : cluster.get().ports()) {
+      Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+        try (RawRedis raw = new RawRedis(port)) {
+          assertThat((List<?>) raw.call("FUNCTION", "LIST", "LIBRARYNAME", FunctionLibrary.NAME))
+              .as("master " + port).hasSize(1);
+        }
+      });
+    }
+    await(store().release(alice.sessionId(), r));
+    int port = cluster.get().portOfSlot(ClusterSlots.slot(r.document()));
+    try (RawRedis raw = new RawRedis(port)) {
+      assertThat(raw.call("FUNCTION", "DELETE", FunctionLibrary.NAME)).isEqualTo("OK");
+    }
+
+    Lease second = acquire(alice, r);
+
+    assertThat(second.token()).isGreaterThan(first.token());
+    try (RawRedis raw = new RawRedis(port)) {
+      assertThat((List<?>) raw.call("FUNCTION", "LIST", "LIBRARYNAME", FunctionLibrary.NAME)).hasSize(1);
+    }
   }
 
   @Test

@@ -88,6 +88,12 @@ class RedisEventRelayTest {
     sessionB = await(storeB.openSession(principal("bob"), tab.connectionId())).sessionId();
     await(storeB.join(sessionB, R, JoinMode.VIEW, true));
     waitUntil(relay::connected);
+    // X's join must find B's subscription to the document in place, else B gets it as a resync's
+    // presence snapshot (correct, but the tests below count on a quiet start).
+    String channel = keys.events(R.document());
+    try (RawRedis raw = new RawRedis(port)) {
+      waitUntil(() -> subscribers(raw, channel) == 1);
+    }
     sessionX = await(storeX.openSession(principal("xavier"), "conn-x1")).sessionId();
     await(storeX.join(sessionX, R, JoinMode.VIEW, true));
     tab.await(e -> e instanceof PresenceJoined j && j.member().userId().equals("xavier"));
@@ -226,6 +232,12 @@ class RedisEventRelayTest {
       recorder.publish(event);
       hub.publish(event);
     }
+  }
+
+  private static long subscribers(RawRedis raw, String channel) {
+    @SuppressWarnings("unchecked")
+    List<Object> reply = (List<Object>) raw.call("PUBSUB", "NUMSUB", channel);
+    return (Long) reply.get(1);
   }
 
   private static long count(List<? extends Event> events, Class<?> type) {

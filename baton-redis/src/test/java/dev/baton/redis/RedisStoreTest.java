@@ -110,38 +110,79 @@ class RedisStoreTest extends RedisStoreContract {
   }
 
   @Test
-  void scriptsStillRunAfterScriptFlush() {
+  void theLibraryIsLoadedAgainAfterFunctionFlushAndTokensKeepIncreasing() {
     Tab alice = viewer("alice", DIAGNOSIS);
-    Lease lease = acquire(alice, DIAGNOSIS);
+    Lease first = acquire(alice, DIAGNOSIS);
+    await(store().release(alice.sessionId(), DIAGNOSIS));
     try (RawRedis raw = new RawRedis(port)) {
-      assertThat(raw.call("SCRIPT", "FLUSH")).isEqualTo("OK");
+      assertThat(raw.call("FUNCTION", "FLUSH")).isEqualTo("OK");
+      assertThat((List<?>) raw.call("FUNCTION", "LIST", "LIBRARYNAME", FunctionLibrary.NAME)).isEmpty();
     }
 
-    Lease renewed = renew(alice, DIAGNOSIS, lease.token());
+    Lease second = acquire(alice, DIAGNOSIS);
+    Lease renewed = renew(alice, DIAGNOSIS, second.token());
     await(store().release(alice.sessionId(), DIAGNOSIS));
 
-    assertThat(renewed.token()).isEqualTo(lease.token());
+    assertThat(second.token()).isGreaterThan(first.token());
+    assertThat(renewed.token()).isEqualTo(second.token());
     assertThat(state(DIAGNOSIS, null).lock().held()).isFalse();
+    try (RawRedis raw = new RawRedis(port)) {
+      assertThat((List<?>) raw.call("FUNCTION", "LIST", "LIBRARYNAME", FunctionLibrary.NAME)).hasSize(1);
+    }
+  }
+
+  /**
+   * A rolling upgrade: another Baton version's library (another hash, so other function names) is
+   * loaded beside this one; both answer, neither replaces the other, and removing the old one is one
+   * {@code FUNCTION DELETE}.
+   */
+  @Test
+  @SuppressWarnings("unchecked")
+  void twoLibraryVersionsLiveSideBySide() {
+    String other = "baton_000000000000";
+    assertThat(FunctionLibrary.NAME).matches("baton_[0-9a-f]{12}").isNotEqualTo(other);
+    String otherSource = FunctionLibrary.SOURCE.replace(FunctionLibrary.NAME, other);
+    String due = new RedisKeys(prefix).due();
+    try (RawRedis raw = new RawRedis(port)) {
+      assertThat(raw.call("FUNCTION", "LOAD", otherSource)).isEqualTo(other);
+      try {
+        Tab alice = viewer("alice", DIAGNOSIS);
+        Lease lease = acquire(alice, DIAGNOSIS);
+        assertThat(raw.call("ZSCORE", due, DIAGNOSIS.document())).as("this version recorded a deadline").isNotNull();
+
+        String farFuture = Long.toString(1L << 52);
+        assertThat((List<Object>) raw.call("FCALL", other + "_due", "1", due, farFuture, "0", "10"))
+            .as("the other version reads the same data").containsExactly(DIAGNOSIS.document());
+        assertThat((List<Object>) raw.call("FCALL", LuaScript.DUE.function(), "1", due, farFuture, "0", "10"))
+            .containsExactly(DIAGNOSIS.document());
+        assertThat(verify(DIAGNOSIS, lease.token()).valid()).isTrue();
+        assertThat((List<?>) raw.call("FUNCTION", "LIST", "LIBRARYNAME", "baton_*")).hasSizeGreaterThanOrEqualTo(2);
+      } finally {
+        assertThat(raw.call("FUNCTION", "DELETE", other)).isEqualTo("OK");
+      }
+      assertThat((List<?>) raw.call("FUNCTION", "LIST", "LIBRARYNAME", FunctionLibrary.NAME)).hasSize(1);
+    }
   }
 
   @Test
   void acquireRenewAndReleaseAreOneRedisCommandEach() throws Exception {
     Tab alice = viewer("alice", DIAGNOSIS);
-    Lease warm = acquire(alice, DIAGNOSIS); // the scripts are in Redis's cache from here on
+    Lease warm = acquire(alice, DIAGNOSIS);
     renew(alice, DIAGNOSIS, warm.token());
     await(store().release(alice.sessionId(), DIAGNOSIS));
 
-    assertOneEvalsha(() -> acquire(alice, DIAGNOSIS));
+    assertOneFcall(() -> acquire(alice, DIAGNOSIS));
     long token = state(DIAGNOSIS, alice).lock().token();
-    assertOneEvalsha(() -> renew(alice, DIAGNOSIS, token));
-    assertOneEvalsha(() -> await(store().release(alice.sessionId(), DIAGNOSIS)));
+    assertOneFcall(() -> renew(alice, DIAGNOSIS, token));
+    assertOneFcall(() -> await(store().release(alice.sessionId(), DIAGNOSIS)));
   }
 
   /**
    * Runs {@code op} between two {@code INFO commandstats} and under {@code MONITOR}: exactly one
-   * command came from a client ({@code EVALSHA}, no {@code EVAL} fallback), the rest ran inside it.
+   * command came from a client ({@code FCALL}; no {@code FUNCTION LOAD} fallback, no script), the
+   * rest ran inside it.
    */
-  private static void assertOneEvalsha(Runnable op) throws Exception {
+  private static void assertOneFcall(Runnable op) throws Exception {
     try (RawRedis info = new RawRedis(port); RawRedis monitor = new RawRedis(port)) {
       Map<String, Long> before = info.commandCalls();
       assertThat(monitor.call("MONITOR")).isEqualTo("OK");
@@ -160,9 +201,11 @@ class RedisStoreTest extends RedisStoreContract {
       }
       Map<String, Long> after = info.commandCalls();
       assertThat(fromClients).as("commands sent by clients").hasSize(1);
-      assertThat(fromClients.get(0)).containsIgnoringCase("\"EVALSHA\"");
-      assertThat(after.getOrDefault("evalsha", 0L) - before.getOrDefault("evalsha", 0L)).isEqualTo(1);
-      assertThat(after.getOrDefault("eval", 0L) - before.getOrDefault("eval", 0L)).isZero();
+      assertThat(fromClients.get(0)).containsIgnoringCase("\"FCALL\"");
+      assertThat(after.getOrDefault("fcall", 0L) - before.getOrDefault("fcall", 0L)).isEqualTo(1);
+      for (String other : List.of("function|load", "eval", "evalsha")) {
+        assertThat(after.getOrDefault(other, 0L) - before.getOrDefault(other, 0L)).as(other).isZero();
+      }
     }
   }
 

@@ -24,7 +24,7 @@ import java.util.concurrent.CompletionStage;
  * Baton's {@link RedisStore} as a node runs it (one {@link SingleConnectionLink}, Redis {@code TIME},
  * default policies, events to a sink that drops them): worker {@code i} has its own session, joined
  * to {@code bench:w<i>:main} (a document of its own), and one operation is {@code acquire} + {@code
- * release} of that resource, two {@code EVALSHA}s. Thread-safe.
+ * release} of that resource, two {@code FCALL}s. Thread-safe.
  */
 final class BatonStorePeer implements Peer {
 
@@ -62,17 +62,17 @@ final class BatonStorePeer implements Peer {
     }
   }
 
-  /** Only the acquire (one {@code EVALSHA}), for counting commands; the lock stays held. */
+  /** Only the acquire (one {@code FCALL}), for counting commands; the lock stays held. */
   CompletionStage<AcquireResult> acquire(int worker) {
     return store.acquire(sessions.get(worker), resources.get(worker), false, false);
   }
 
-  /** Only the renewal of a held lock (one {@code EVALSHA}), for counting commands. */
+  /** Only the renewal of a held lock (one {@code FCALL}), for counting commands. */
   CompletionStage<?> renew(int worker, long token) {
     return store.renew(sessions.get(worker), resources.get(worker), token);
   }
 
-  /** Only the release (one {@code EVALSHA}), for counting commands. */
+  /** Only the release (one {@code FCALL}), for counting commands. */
   CompletionStage<Void> release(int worker) {
     return store.release(sessions.get(worker), resources.get(worker));
   }

@@ -44,7 +44,8 @@ final class CommandCount {
 
   /**
    * Per phase but the baseline: calls per operation by command, less the baseline's (background
-   * commands of the clients), two decimals; plus {@code script usec}, Redis's time per script call.
+   * commands of the clients), two decimals; plus {@code script usec}, Redis's time
+   * per script call ({@code evalsha} and {@code fcall} together: Redisson's scripts, Baton's functions).
    */
   Map<String, Object> perOperation() {
     Map<String, RedisAdmin.Stat> base = phases.getOrDefault("baseline", Map.of());
@@ -61,8 +62,9 @@ final class CommandCount {
           m.put(cmd, Math.round(100.0 * net / n) / 100.0);
         }
       });
-      RedisAdmin.Stat scripts = stats.get("evalsha");
-      if (scripts != null && scripts.calls() > 0) {
+      RedisAdmin.Stat none = new RedisAdmin.Stat(0, 0);
+      RedisAdmin.Stat scripts = stats.getOrDefault("evalsha", none).plus(stats.getOrDefault("fcall", none));
+      if (scripts.calls() > 0) {
         m.put("script usec", Math.round(10.0 * scripts.usec() / scripts.calls()) / 10.0);
       }
       out.put(phase, m);

@@ -151,9 +151,9 @@ public final class RedisPeers implements Callable<Integer> {
   /**
    * Commands per operation from {@code INFO commandstats}, reset before each phase: each phase runs
    * its operation once for each of {@code workers} independent locks, five times over, after one
-   * pass that loads the scripts (so no {@code NOSCRIPT} fallback is counted). Also the microseconds
-   * Redis spent per script call ({@code usec} of {@code evalsha}), the lower bound of a script's cost
-   * on Redis's one thread.
+   * pass that loads the scripts (so no {@code NOSCRIPT} or missing-function fallback is counted). Also
+   * the microseconds Redis spent per script call ({@code usec} of {@code evalsha} for Redisson, of
+   * {@code fcall} for Baton's functions), the lower bound of a script's cost on Redis's one thread.
    */
   private Map<String, Object> countCommands(RedisAdmin admin, BatonStorePeer baton, RedissonPeer redisson,
       int workers) {
@@ -180,7 +180,7 @@ public final class RedisPeers implements Callable<Integer> {
     }
     log.println("Redis commands per operation (INFO commandstats after CONFIG RESETSTAT, " + count.operations()
         + " operations each; commands run inside scripts count too; idle background commands subtracted;"
-        + " script usec = Redis's time per evalsha call):");
+        + " script usec = Redis's time per evalsha or fcall call):");
     Map<String, Object> out = count.perOperation();
     out.forEach((k, v) -> log.printf("  %-17s %s%n", k, v));
     return out;
