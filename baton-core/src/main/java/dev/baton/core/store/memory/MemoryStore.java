@@ -109,7 +109,7 @@ public final class MemoryStore implements Store {
             tx.publishLock(res);
           }
           if (res.waiters.contains(s.id)) {
-            st.handOffDue.add(st.documentOf(res));
+            st.handOffDue(res.doc);
           }
         }
       }
