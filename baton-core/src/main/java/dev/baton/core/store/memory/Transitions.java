@@ -59,6 +59,10 @@ final class Transitions {
     }
     DocumentRecord doc = st.documentOf(res);
     int limit = st.policy(res.id).maxLocksPerUserPerDocument();
+    if (doc.children.size() <= limit) {
+      // res is free (else refused above), so the user holds at most the other size - 1 < limit.
+      return null;
+    }
     long held = 0;
     // Settling a child never adds or drops one (only MemoryState.orCreate and drop do).
     for (ResourceRecord child : doc.children.values()) {
@@ -103,7 +107,7 @@ final class Transitions {
   void grant(SessionRecord s, ResourceRecord res) {
     st.changed(res);
     long token = counter.next();
-    res.lock = new LockRecord(new Holder(s.userId, s.name, s.id), token, st.clock.wallMillis(), st.now(),
+    res.lock = new LockRecord(s.holder, token, st.clock.wallMillis(), st.now(),
         st.policy(res.id).lockTtl().toNanos());
     res.lastGrantedToken = token;
     res.touchedNanos = st.now();
@@ -171,7 +175,7 @@ final class Transitions {
       return blocked;
     }
     if (res.lock != null) {
-      revoke(res, new Holder(requester.userId, requester.name, requester.id), reason, "superseded");
+      revoke(res, requester.holder, reason, "superseded");
     }
     grant(requester, res);
     if (pushGrant) {
@@ -228,6 +232,9 @@ final class Transitions {
 
   /** Removes {@code sessionId} from the queue; everyone behind it is told its new position. */
   boolean dequeue(ResourceRecord res, String sessionId) {
+    if (res.waiters.isEmpty()) {
+      return false;
+    }
     int removedAt = position(res, sessionId);
     if (removedAt == 0) {
       return false;
