@@ -32,6 +32,7 @@ import dev.baton.server.ws.WebSocketEndpoint;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
@@ -109,7 +110,7 @@ public final class BatonServer {
       throw new ConfigException("audit.file " + config.audit().file() + " cannot be used: " + e.getMessage(), e);
     }
     this.auditFlusher = new AuditFlusher(audit, config.audit().fsyncInterval());
-    this.vertx = Vertx.vertx();
+    this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.server().eventLoops()));
     if (redisOptions == null) {
       Hub hub = new Hub();
       this.hub = hub;

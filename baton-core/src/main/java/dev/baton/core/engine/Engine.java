@@ -154,6 +154,9 @@ public final class Engine {
     CompletionStage<AcquireResult> acquired = principal.access().accessTo(resource).allows(Access.EDIT)
         ? store.acquire(sessionId, resource, takeOwn, wait)
         : forbidden("edit", resource);
+    if (succeeded(acquired)) {
+      return acquired; // nothing to record, so no stage to chain (the memory store answers at once)
+    }
     return acquired.whenComplete((result, e) -> denied(principal, sessionId, resource, e));
   }
 
@@ -313,6 +316,11 @@ public final class Engine {
       audit.record(new AuditRecord(AuditEvent.DENIAL, resource, principal.userId(), sessionId, null, null,
           b.code().name()));
     }
+  }
+
+  /** Whether {@code stage} has already completed normally. */
+  private static boolean succeeded(CompletionStage<?> stage) {
+    return stage instanceof CompletableFuture<?> f && f.isDone() && !f.isCompletedExceptionally();
   }
 
   private static <T> CompletionStage<T> forbidden(String what, ResourceId resource) {

@@ -26,9 +26,11 @@ public record LockState(
     int queueLength,
     TakeoverState takeover) {
 
-  /** A free lock with {@code queueLength} waiters (normally zero). */
+  private static final LockState FREE = new LockState(null, null, null, null, null, false, 0, null);
+
+  /** A free lock with {@code queueLength} waiters (normally zero); the free lock with none is one shared instance. */
   public static LockState free(int queueLength) {
-    return new LockState(null, null, null, null, null, false, queueLength, null);
+    return queueLength == 0 ? FREE : new LockState(null, null, null, null, null, false, queueLength, null);
   }
 
   /** Whether someone holds the lock. */

@@ -3,7 +3,6 @@ package dev.baton.core.resource;
 import dev.baton.core.error.BatonException;
 import dev.baton.core.error.ErrorCode;
 import java.util.Locale;
-import java.util.regex.Pattern;
 
 /**
  * A normalized resource id {@code type:id:child} (SPEC section 1).
@@ -25,26 +24,21 @@ public record ResourceId(String type, String id, String child) {
   /** The child a two-part id is normalized to. */
   public static final String MAIN = "main";
 
-  private static final Pattern TYPE = Pattern.compile("[a-z][a-z0-9_-]{0,63}");
-  private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{1,128}");
-  private static final Pattern CHILD = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
-  private static final Pattern UUID =
-      Pattern.compile("[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}");
   /** Longest raw input worth looking at: type + id + child + two colons. */
   private static final int MAX_LENGTH = 64 + 128 + 64 + 2;
 
   /** Validates the parts; use {@link #parse} for raw input. */
   public ResourceId {
-    if (type == null || !TYPE.matcher(type).matches()) {
+    if (type == null || !isType(type)) {
       throw invalid("type must match [a-z][a-z0-9_-]{0,63}");
     }
-    if (id == null || !ID.matcher(id).matches()) {
+    if (id == null || !isWord(id, 128, false)) {
       throw invalid("id must match [A-Za-z0-9_-]{1,128}");
     }
-    if (child == null || !(DOCUMENT_LOCK.equals(child) || CHILD.matcher(child).matches())) {
+    if (child == null || !(DOCUMENT_LOCK.equals(child) || isWord(child, 64, true))) {
       throw invalid("child must match [A-Za-z0-9_.-]{1,64} or be *");
     }
-    if (UUID.matcher(id).matches()) {
+    if (isUuid(id)) {
       id = id.toLowerCase(Locale.ROOT);
     }
   }
@@ -91,6 +85,64 @@ public record ResourceId(String type, String id, String child) {
   @Override
   public String toString() {
     return type + ':' + id + ':' + child;
+  }
+
+  // The grammar is checked character by character rather than with java.util.regex: ids are parsed
+  // from every command, and a Matcher per part was a third of the allocation of parsing one.
+
+  /** {@code [a-z][a-z0-9_-]{0,63}}. */
+  private static boolean isType(String s) {
+    int n = s.length();
+    if (n < 1 || n > 64 || !lower(s.charAt(0))) {
+      return false;
+    }
+    for (int i = 1; i < n; i++) {
+      char c = s.charAt(i);
+      if (!(lower(c) || digit(c) || c == '_' || c == '-')) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** {@code [A-Za-z0-9_-]{1,max}}, and {@code .} too when {@code dot}. */
+  private static boolean isWord(String s, int max, boolean dot) {
+    int n = s.length();
+    if (n < 1 || n > max) {
+      return false;
+    }
+    for (int i = 0; i < n; i++) {
+      char c = s.charAt(i);
+      if (!(lower(c) || (c >= 'A' && c <= 'Z') || digit(c) || c == '_' || c == '-' || (dot && c == '.'))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** A UUID's text form: 8-4-4-4-12 hex digits of either case. */
+  private static boolean isUuid(String s) {
+    if (s.length() != 36) {
+      return false;
+    }
+    for (int i = 0; i < 36; i++) {
+      char c = s.charAt(i);
+      boolean ok = i == 8 || i == 13 || i == 18 || i == 23
+          ? c == '-'
+          : digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+      if (!ok) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean lower(char c) {
+    return c >= 'a' && c <= 'z';
+  }
+
+  private static boolean digit(char c) {
+    return c >= '0' && c <= '9';
   }
 
   private static BatonException invalid(String why) {

@@ -55,6 +55,7 @@ final class ConfigKeys {
     d.put("server.helloTimeout", "10s");
     d.put("server.pingInterval", "25s");
     d.put("server.pingTimeout", "20s");
+    d.put("server.eventLoops", "auto");
     d.put("server.tls.certFile", null);
     d.put("server.tls.keyFile", null);
     d.put("store.type", "memory");

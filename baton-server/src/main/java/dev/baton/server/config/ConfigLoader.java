@@ -107,6 +107,8 @@ final class ConfigLoader {
         Values.positiveDuration("server.helloTimeout", raw.text("server.helloTimeout")),
         Values.positiveDuration("server.pingInterval", raw.text("server.pingInterval")),
         Values.positiveDuration("server.pingTimeout", raw.text("server.pingTimeout")),
+        Values.autoOrInteger("server.eventLoops", raw.text("server.eventLoops"), ServerConfig.autoEventLoops(), 1,
+            ServerConfig.MAX_EVENT_LOOPS),
         TlsReader.read(raw));
   }
 

@@ -15,6 +15,8 @@ import java.util.Optional;
  * @param helloTimeout how long a new connection has to send {@code hello}; positive
  * @param pingInterval how often the server sends a WebSocket ping; positive
  * @param pingTimeout how long a ping may go unanswered before the connection is closed; positive
+ * @param eventLoops the size of the Vert.x event-loop pool, 1..{@value #MAX_EVENT_LOOPS}; {@code auto}
+ *     in the file is {@link #autoEventLoops()}
  * @param tls native TLS ({@code server.tls.*}), or empty for plain HTTP (TLS ended in front)
  */
 public record ServerConfig(
@@ -24,7 +26,19 @@ public record ServerConfig(
     Duration helloTimeout,
     Duration pingInterval,
     Duration pingTimeout,
+    int eventLoops,
     Optional<TlsConfig> tls) {
+
+  /** The most event loops accepted: far more than any machine's cores, so a larger value is a typo. */
+  public static final int MAX_EVENT_LOOPS = 1024;
+
+  /**
+   * What {@code server.eventLoops: auto} means: one event loop per processor available to the JVM
+   * (docs/decisions.md, "Event loops").
+   */
+  public static int autoEventLoops() {
+    return Runtime.getRuntime().availableProcessors();
+  }
 
   /** @throws NullPointerException if a reference component is null */
   public ServerConfig {

@@ -65,6 +65,28 @@ final class Values {
   }
 
   /**
+   * {@code auto} (then {@code auto}'s value) or a whole number in {@code [min, max]}.
+   *
+   * @throws ConfigException if missing, or neither {@code auto} nor a whole number in range
+   */
+  static int autoOrInteger(String key, String text, int auto, int min, int max) {
+    String t = required(key, text);
+    if (t.equals("auto")) {
+      return auto;
+    }
+    int n;
+    try {
+      n = Integer.parseInt(t);
+    } catch (NumberFormatException e) {
+      throw new ConfigException(key + " " + t + " must be auto or a whole number", e);
+    }
+    if (n < min || n > max) {
+      throw new ConfigException(key + " " + n + " must be auto or between " + min + " and " + max);
+    }
+    return n;
+  }
+
+  /**
    * A whole number in {@code [min, max]} that may exceed an int (a size in bytes).
    *
    * @throws ConfigException if missing, not a whole number that fits a long, or out of range

@@ -11,6 +11,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
@@ -27,7 +28,8 @@ public final class BatonMetrics {
 
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final AtomicInteger connections = new AtomicInteger();
-  private final Map<String, Counter> operations = new ConcurrentHashMap<>();
+  /** Counters by operation, then by result: looked up without building a key. */
+  private final Map<String, Map<String, Counter>> operations = new ConcurrentHashMap<>();
   private final Map<String, Counter> limitRejections = new ConcurrentHashMap<>();
   private final Map<String, Counter> refreshes = new ConcurrentHashMap<>();
   private final Counter expiries;
@@ -79,15 +81,21 @@ public final class BatonMetrics {
    * @param nanos how long it took, in nanoseconds; recorded for {@code acquire} only
    */
   public void operation(String operation, String result, long nanos) {
-    operations
-        .computeIfAbsent(operation + '\u0000' + result, k -> Counter.builder("baton_lock_operations")
-            .description("Lock and membership operations by operation and result")
-            .tag("operation", operation)
-            .tag("result", result)
-            .register(registry))
-        .increment();
+    Map<String, Counter> byResult = operations.get(operation);
+    if (byResult == null) {
+      byResult = operations.computeIfAbsent(operation, k -> new ConcurrentHashMap<>());
+    }
+    Counter counter = byResult.get(result);
+    if (counter == null) {
+      counter = byResult.computeIfAbsent(result, k -> Counter.builder("baton_lock_operations")
+          .description("Lock and membership operations by operation and result")
+          .tag("operation", operation)
+          .tag("result", result)
+          .register(registry));
+    }
+    counter.increment();
     if (operation.equals("acquire")) {
-      acquireLatency.record(Duration.ofNanos(nanos));
+      acquireLatency.record(nanos, TimeUnit.NANOSECONDS);
     }
   }
 

@@ -1,6 +1,8 @@
 package dev.baton.server.protocol;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.EnumFeature;
@@ -31,6 +33,8 @@ import dev.baton.core.model.LockState;
 import dev.baton.core.model.ResourceState;
 import dev.baton.core.policy.Policy;
 import dev.baton.core.resource.ResourceId;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -62,6 +66,19 @@ public final class Wire {
 
   /** A message {@code {re?, type, ts, ...fields}}; {@code re} is omitted when null. */
   public String message(String re, String type, long ts, Map<String, ?> fields) {
+    return write(messageMap(re, type, ts, fields));
+  }
+
+  /**
+   * {@link #message} written as UTF-8 to {@code out}, with no {@code String} in between.
+   *
+   * @throws UncheckedIOException if {@code out} fails
+   */
+  public void writeMessage(OutputStream out, String re, String type, long ts, Map<String, ?> fields) {
+    write(out, messageMap(re, type, ts, fields));
+  }
+
+  private static Map<String, Object> messageMap(String re, String type, long ts, Map<String, ?> fields) {
     Map<String, Object> m = new LinkedHashMap<>();
     if (re != null) {
       m.put("re", re);
@@ -69,7 +86,58 @@ public final class Wire {
     m.put("type", type);
     m.put("ts", ts);
     m.putAll(fields);
-    return write(m);
+    return m;
+  }
+
+  /**
+   * A message carrying a lease, {@code {re?, type, ts, resource, token?, expiresAt, remainingMs}}, written
+   * as UTF-8 to {@code out} by Jackson's generator, without the maps of {@link #message}: the same text
+   * as {@code message(re, type, ts, fields)} with those fields ({@code lock.granted} with the token,
+   * {@code lock.renewed} without). For the replies of the lock path, sent thousands of times a second.
+   *
+   * @param withToken whether the token is written
+   * @throws UncheckedIOException if {@code out} fails
+   */
+  public void leaseMessage(OutputStream out, String re, String type, long ts, Lease lease, boolean withToken) {
+    try (JsonGenerator g = head(out, re, type, ts)) {
+      g.writeStringField("resource", lease.resource().toString());
+      if (withToken) {
+        g.writeNumberField("token", lease.token());
+      }
+      g.writeNumberField("expiresAt", lease.expiresAt());
+      g.writeNumberField("remainingMs", lease.remainingMs());
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * A message that names only its resource, {@code {re?, type, ts, resource}} ({@code lock.released},
+   * {@code left}, ...), written like {@link #leaseMessage}: the same text as {@link #message} of {@code
+   * {resource}}.
+   *
+   * @throws UncheckedIOException if {@code out} fails
+   */
+  public void resourceMessage(OutputStream out, String re, String type, long ts, ResourceId resource) {
+    try (JsonGenerator g = head(out, re, type, ts)) {
+      g.writeStringField("resource", resource.toString());
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A generator on {@code out} that has written {@code {re?, type, ts,}} as {@link #message} does. */
+  private JsonGenerator head(OutputStream out, String re, String type, long ts) throws IOException {
+    JsonGenerator g = json.getFactory().createGenerator(out, JsonEncoding.UTF8);
+    g.writeStartObject();
+    if (re != null) {
+      g.writeStringField("re", re);
+    }
+    g.writeStringField("type", type);
+    g.writeNumberField("ts", ts);
+    return g;
   }
 
   /** An error reply: {@code {re, type: "error", code, message, retryable, ts, ...details}}. */
@@ -99,6 +167,26 @@ public final class Wire {
    *     which the connection acts on itself, and {@code SessionEnded}, which is for the audit trail)
    */
   public String event(Event event, String recipientSessionId, long ts) {
+    Map<String, Object> m = eventMap(event, recipientSessionId, ts);
+    return m == null ? null : write(m);
+  }
+
+  /**
+   * {@link #event} written as UTF-8 to {@code out}, with no {@code String} in between.
+   *
+   * @return false (and nothing written) for an event that is not sent to clients
+   * @throws UncheckedIOException if {@code out} fails
+   */
+  public boolean writeEvent(OutputStream out, Event event, String recipientSessionId, long ts) {
+    Map<String, Object> m = eventMap(event, recipientSessionId, ts);
+    if (m == null) {
+      return false;
+    }
+    write(out, m);
+    return true;
+  }
+
+  private Map<String, Object> eventMap(Event event, String recipientSessionId, long ts) {
     Map<String, Object> f = new LinkedHashMap<>();
     String type;
     if (event instanceof SessionAttached || event instanceof SessionEnded) {
@@ -169,7 +257,7 @@ public final class Wire {
     } else {
       throw new IllegalArgumentException("not a client event: " + event.getClass().getSimpleName());
     }
-    return message(null, type, ts, f);
+    return messageMap(null, type, ts, f);
   }
 
   /**
@@ -231,6 +319,14 @@ public final class Wire {
     f.put("userId", h.userId());
     f.put("name", h.name());
     return f;
+  }
+
+  private void write(OutputStream out, Object value) {
+    try {
+      json.writeValue(out, value);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** Serializes any value with the wire settings. */

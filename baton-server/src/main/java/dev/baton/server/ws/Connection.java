@@ -10,6 +10,7 @@ import dev.baton.core.event.SessionAttached;
 import dev.baton.core.identity.Principal;
 import dev.baton.core.model.Lease;
 import dev.baton.core.policy.Policy;
+import dev.baton.core.resource.ResourceId;
 import dev.baton.core.store.AcquireResult;
 import dev.baton.core.store.JoinResult;
 import dev.baton.core.store.SessionGrant;
@@ -58,6 +59,8 @@ import org.slf4j.LoggerFactory;
 final class Connection implements Subscriber {
 
   private static final Logger log = LoggerFactory.getLogger(Connection.class);
+  /** First capacity of a streamed reply's buffer: a lease reply with a long resource id fits. */
+  private static final int REPLY_BYTES = 256;
 
   private final ServerWebSocket ws;
   private final Context context;
@@ -235,17 +238,16 @@ final class Connection implements Subscriber {
     if (command instanceof Join c) {
       onJoin(c);
     } else if (command instanceof Leave c) {
-      call(c.id(), "leave", engine.leave(sessionId, c.resource()),
-          (re, v) -> reply(re, "left", Map.of("resource", c.resource())));
+      call(c.id(), "leave", engine.leave(sessionId, c.resource()), (re, v) -> replyResource(re, "left", c.resource()));
     } else if (command instanceof Acquire c) {
       call(c.id(), "acquire", engine.acquire(principal, sessionId, c.resource(), c.takeOwn(), c.waitInQueue()),
           this::replyAcquired);
     } else if (command instanceof Cancel c) {
       call(c.id(), "cancel", engine.cancel(sessionId, c.resource()),
-          (re, v) -> reply(re, "lock.cancelled", Map.of("resource", c.resource())));
+          (re, v) -> replyResource(re, "lock.cancelled", c.resource()));
     } else if (command instanceof Request c) {
       call(c.id(), "request", engine.request(principal, sessionId, c.resource(), c.message()),
-          (re, v) -> reply(re, "lock.request.sent", Map.of("resource", c.resource())));
+          (re, v) -> replyResource(re, "lock.request.sent", c.resource()));
     } else if (command instanceof Takeover c) {
       call(c.id(), "takeover", engine.takeover(principal, sessionId, c.resource(), c.reason(), c.force()),
           this::replyAcquired);
@@ -254,10 +256,10 @@ final class Connection implements Subscriber {
           (re, v) -> reply(re, "takeover.responded", Map.of("resource", c.resource(), "accept", c.accept())));
     } else if (command instanceof Release c) {
       call(c.id(), "release", engine.release(sessionId, c.resource()),
-          (re, v) -> reply(re, "lock.released", Map.of("resource", c.resource())));
+          (re, v) -> replyResource(re, "lock.released", c.resource()));
     } else if (command instanceof Renew c) {
       call(c.id(), "renew", engine.renew(sessionId, c.resource(), c.token()),
-          (re, lease) -> reply(re, "lock.renewed", renewed(lease)));
+          (re, lease) -> replyLease(re, "lock.renewed", lease, false));
     } else if (command instanceof Heartbeat c) {
       call(c.id(), "heartbeat", engine.heartbeat(sessionId),
           (re, leases) -> reply(re, "heartbeat.ack", Map.of("locks", leases.stream().map(Wire::lease).toList())));
@@ -478,7 +480,7 @@ final class Connection implements Subscriber {
   /** {@code lock.granted}, {@code lock.queued} or {@code takeover.pending}, by outcome. */
   private void replyAcquired(String re, AcquireResult result) {
     if (result instanceof AcquireResult.Granted g) {
-      reply(re, "lock.granted", Wire.lease(g.lease()));
+      replyLease(re, "lock.granted", g.lease(), true);
     } else if (result instanceof AcquireResult.Queued q) {
       reply(re, "lock.queued", Map.of("resource", q.resource(), "position", q.position()));
     } else {
@@ -491,12 +493,18 @@ final class Connection implements Subscriber {
     }
   }
 
-  private static Map<String, Object> renewed(Lease lease) {
-    Map<String, Object> f = new LinkedHashMap<>();
-    f.put("resource", lease.resource());
-    f.put("expiresAt", lease.expiresAt());
-    f.put("remainingMs", lease.remainingMs());
-    return f;
+  /** A reply with a lease, streamed into the frame's buffer (no maps; {@link Wire#leaseMessage}). */
+  private void replyLease(String re, String type, Lease lease, boolean withToken) {
+    BufferOutput out = new BufferOutput(REPLY_BYTES);
+    wire.leaseMessage(out, re, type, now(), lease, withToken);
+    send(out.buffer());
+  }
+
+  /** A reply naming only its resource, streamed like {@link #replyLease}. */
+  private void replyResource(String re, String type, ResourceId resource) {
+    BufferOutput out = new BufferOutput(REPLY_BYTES);
+    wire.resourceMessage(out, re, type, now(), resource);
+    send(out.buffer());
   }
 
   // ---------------------------------------------------------------- plumbing
@@ -541,7 +549,9 @@ final class Connection implements Subscriber {
   }
 
   private void reply(String re, String type, Map<String, ?> fields) {
-    send(wire.message(re, type, now(), fields));
+    BufferOutput out = new BufferOutput(REPLY_BYTES);
+    wire.writeMessage(out, re, type, now(), fields);
+    send(out.buffer());
   }
 
   private void error(String re, ErrorCode code, String message) {

@@ -18,6 +18,8 @@ final class EventFrames {
 
   /** Marks an event that is not sent to clients: the encoder gave no text. */
   private static final Buffer NOTHING = Buffer.buffer(0);
+  /** First capacity of a frame's buffer: a lock.state or presence event fits. */
+  private static final int FRAME_BYTES = 512;
 
   private final Event event;
   private final Wire wire;
@@ -44,8 +46,8 @@ final class EventFrames {
     boolean holder = Wire.isHoldersCopy(event, recipientSessionId);
     Buffer copy = holder ? holdersCopy : othersCopy;
     if (copy == null) {
-      String text = wire.event(event, recipientSessionId, clock.wallMillis());
-      copy = text == null ? NOTHING : Buffer.buffer(text);
+      BufferOutput out = new BufferOutput(FRAME_BYTES);
+      copy = wire.writeEvent(out, event, recipientSessionId, clock.wallMillis()) ? out.buffer() : NOTHING;
       if (holder) {
         holdersCopy = copy;
       } else {

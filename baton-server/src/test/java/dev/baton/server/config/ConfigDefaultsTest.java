@@ -25,7 +25,7 @@ class ConfigDefaultsTest {
         .isEqualTo(
             new ServerConfig(
                 "0.0.0.0", 8080, 65536, Duration.ofSeconds(10), Duration.ofSeconds(25),
-                Duration.ofSeconds(20), Optional.empty()));
+                Duration.ofSeconds(20), Runtime.getRuntime().availableProcessors(), Optional.empty()));
     assertThat(c.store())
         .isEqualTo(
             new StoreConfig(StoreType.MEMORY, Duration.ofMillis(250), Path.of("data/fencing-counter")));

@@ -60,6 +60,7 @@ class ConfigLayersTest {
                 Map.entry("BATON_AUTH_HMAC_SECRET", ConfigFixtures.SECRET),
                 Map.entry("BATON_SERVER_MAX_FRAME_BYTES", "2048"),
                 Map.entry("BATON_SERVER_HELLO_TIMEOUT", "5s"),
+                Map.entry("BATON_SERVER_EVENT_LOOPS", "3"),
                 Map.entry("BATON_STORE_TYPE", "redis"),
                 Map.entry("BATON_STORE_SWEEP_INTERVAL", "100ms"),
                 Map.entry("BATON_STORE_TOKEN_FILE", "/var/lib/baton/counter"),
@@ -78,6 +79,7 @@ class ConfigLayersTest {
 
     assertThat(c.server().maxFrameBytes()).isEqualTo(2048);
     assertThat(c.server().helloTimeout()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(c.server().eventLoops()).isEqualTo(3);
     assertThat(c.store().type()).isEqualTo(StoreType.REDIS);
     assertThat(c.store().sweepInterval()).isEqualTo(Duration.ofMillis(100));
     assertThat(c.store().tokenFile()).isEqualTo(Path.of("/var/lib/baton/counter"));

@@ -31,6 +31,9 @@ class ConfigValidationTest {
         Arguments.of("server: {helloTimeout: 0s}", "server.helloTimeout 0s must be positive"),
         Arguments.of("server: {pingInterval: -1s}", "server.pingInterval -1s must be positive"),
         Arguments.of("server: {pingTimeout: 0ms}", "server.pingTimeout 0ms must be positive"),
+        Arguments.of("server: {eventLoops: 0}", "server.eventLoops 0 must be auto or between 1 and 1024"),
+        Arguments.of("server: {eventLoops: 2000}", "server.eventLoops 2000 must be auto or between 1 and 1024"),
+        Arguments.of("server: {eventLoops: many}", "server.eventLoops many must be auto or a whole number"),
         Arguments.of(
             "server: {pingTimeout: 20}",
             "server.pingTimeout 20 is not a duration: use a whole number and ms, s, m, h or d, as in 30s or 5m"),
@@ -167,7 +170,7 @@ class ConfigValidationTest {
     return Stream.of(
         Arguments.of(
             "server: {prot: 8080}",
-            "unknown key server.prot (known keys under server: helloTimeout, host, maxFrameBytes,"
+            "unknown key server.prot (known keys under server: eventLoops, helloTimeout, host, maxFrameBytes,"
                 + " pingInterval, pingTimeout, port, tls)"),
         Arguments.of(
             "servers: {port: 8080}",

@@ -134,11 +134,7 @@ final class Deadlines {
     long interval = Store.REQUEST_INTERVAL.toNanos();
     res.lastRequestNanos.values().removeIf(t -> now - t >= interval);
     if (res.idle() && res.waiters.isEmpty() && now - res.touchedNanos >= MemoryStore.IDLE_RECORD_TTL.toNanos()) {
-      DocumentRecord doc = st.documentOf(res);
-      doc.children.remove(res.id.child());
-      if (doc.children.isEmpty()) {
-        st.documents.remove(res.id.document());
-      }
+      st.drop(res);
     }
   }
 

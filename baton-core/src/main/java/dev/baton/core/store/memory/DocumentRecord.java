@@ -6,12 +6,13 @@ import java.util.Map;
 /** A document {@code type:id}: its children and its document lock, by child name. Guarded by the store's lock. */
 final class DocumentRecord {
 
-  final String type;
-  final String id;
+  /** {@code type:id}, its key in {@link MemoryState#documents}, built once. */
+  final String key;
   final Map<String, ResourceRecord> children = new LinkedHashMap<>();
+  /** Whether it is in {@link MemoryState#handOffDue}. */
+  boolean handOffDue;
 
-  DocumentRecord(String type, String id) {
-    this.type = type;
-    this.id = id;
+  DocumentRecord(String key) {
+    this.key = key;
   }
 }

@@ -12,13 +12,12 @@ import dev.baton.core.policy.Policies;
 import dev.baton.core.policy.Policy;
 import dev.baton.core.resource.ResourceId;
 import dev.baton.core.time.Clock;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * The memory store's data and its read models: sessions, documents and their resources, and how
@@ -34,8 +33,16 @@ final class MemoryState {
   /** How many sessions each user has (a user with none has no entry). */
   final Map<String, Integer> sessionsOfUser = new HashMap<>();
   final Map<String, DocumentRecord> documents = new HashMap<>();
-  /** Documents where a lock freed or a waiter came back: the queue and takeover hand-off is due. */
-  final Set<DocumentRecord> handOffDue = new LinkedHashSet<>();
+  /**
+   * Every resource of every document, by id: the same records as the documents' children, so that an
+   * operation finds its resource without building the document's {@code type:id} key.
+   */
+  final Map<ResourceId, ResourceRecord> resources = new HashMap<>();
+  /**
+   * Documents where a lock freed or a waiter came back: the queue and takeover hand-off is due. Each
+   * at most once ({@link DocumentRecord#handOffDue}), in the order they became due.
+   */
+  final ArrayDeque<DocumentRecord> handOffDue = new ArrayDeque<>();
   /** What has a deadline: held locks, pending takeovers, away sessions, cleanups (see {@link Deadlines}). */
   final DeadlineIndex timers = new DeadlineIndex();
   /** Resources the current operation looked at or changed, whose deadline is re-armed when it ends. */
@@ -78,15 +85,36 @@ final class MemoryState {
 
   /** The resource, or null, without marking it changed: for reading the index itself. */
   ResourceRecord lookup(ResourceId id) {
-    DocumentRecord doc = documents.get(id.document());
-    return doc == null ? null : doc.children.get(id.child());
+    return resources.get(id);
   }
 
   ResourceRecord orCreate(ResourceId id) {
-    DocumentRecord doc = documents.computeIfAbsent(id.document(), k -> new DocumentRecord(id.type(), id.id()));
-    ResourceRecord res = doc.children.computeIfAbsent(id.child(), k -> new ResourceRecord(id, now()));
+    ResourceRecord res = resources.get(id);
+    if (res == null) {
+      DocumentRecord doc = documents.computeIfAbsent(id.document(), DocumentRecord::new);
+      res = new ResourceRecord(id, doc, now());
+      doc.children.put(id.child(), res);
+      resources.put(id, res);
+    }
     changed(res);
     return res;
+  }
+
+  /** Forgets a resource, and its document once it has no other child. */
+  void drop(ResourceRecord res) {
+    resources.remove(res.id);
+    res.doc.children.remove(res.id.child());
+    if (res.doc.children.isEmpty()) {
+      documents.remove(res.doc.key);
+    }
+  }
+
+  /** Marks the hand-off of {@code doc} due, once. */
+  void handOffDue(DocumentRecord doc) {
+    if (!doc.handOffDue) {
+      doc.handOffDue = true;
+      handOffDue.add(doc);
+    }
   }
 
   /** Notes that {@code res} may have a new next deadline; {@link Deadlines#rearmChanged} re-arms it. */
@@ -112,7 +140,7 @@ final class MemoryState {
   }
 
   DocumentRecord documentOf(ResourceRecord res) {
-    return documents.get(res.id.document());
+    return res.doc;
   }
 
   boolean inGrace(LockRecord lock) {

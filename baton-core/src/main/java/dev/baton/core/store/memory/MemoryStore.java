@@ -109,7 +109,7 @@ public final class MemoryStore implements Store {
             tx.publishLock(res);
           }
           if (res.waiters.contains(s.id)) {
-            st.handOffDue.add(st.documentOf(res));
+            st.handOffDue(res.doc);
           }
         }
       }
@@ -237,7 +237,7 @@ public final class MemoryStore implements Store {
         return new AcquireResult.Granted(st.lease(res));
       }
       if (lock != null && takeOwn && lock.holder.userId().equals(s.userId)) {
-        tx.revoke(res, new Holder(s.userId, s.name, s.id), "taken over by another tab of the same user", "superseded");
+        tx.revoke(res, s.holder, "taken over by another tab of the same user", "superseded");
       } else {
         BatonException blocked = tx.blocker(s, res, false);
         if (blocked != null) {
@@ -384,7 +384,7 @@ public final class MemoryStore implements Store {
       if (blocked != null) {
         throw blocked;
       }
-      Holder by = new Holder(s.userId, s.name, s.id);
+      Holder by = s.holder;
       res.takeover = new TakeoverRecord(by, reason, st.now() + st.policy(resource).takeover().timeout().toNanos());
       sink.publish(new TakeoverRequested(res.lock.holder.sessionId(), resource, st.takeoverState(res), reason));
       tx.publishLock(res);
@@ -546,7 +546,14 @@ public final class MemoryStore implements Store {
 
   // ---------------------------------------------------------------- internals (guard held)
 
+  /**
+   * The stage of every operation that succeeds with null ({@code Void} operations): already complete,
+   * so one instance serves them all. Nothing in Baton completes or obtrudes a store's stage.
+   */
+  private static final CompletableFuture<Object> DONE = CompletableFuture.completedFuture(null);
+
   /** Runs one operation under the lock, then hands on whatever it freed and re-arms what it touched. */
+  @SuppressWarnings("unchecked")
   private <T> CompletionStage<T> run(Supplier<T> op) {
     guard.lock();
     try {
@@ -557,7 +564,7 @@ public final class MemoryStore implements Store {
         tx.handOff();
         deadlines.rearmChanged();
       }
-      return CompletableFuture.completedFuture(result);
+      return result == null ? (CompletionStage<T>) DONE : CompletableFuture.completedFuture(result);
     } catch (BatonException e) {
       return CompletableFuture.failedFuture(e);
     } finally {

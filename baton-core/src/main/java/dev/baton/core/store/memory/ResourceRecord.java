@@ -17,6 +17,8 @@ import java.util.Set;
 final class ResourceRecord extends DeadlineIndex.Entry {
 
   final ResourceId id;
+  /** The document it is a child of. */
+  final DocumentRecord doc;
   /** Members by session id, in join order. */
   final Map<String, Member> members = new LinkedHashMap<>();
   long presenceVersion;
@@ -37,8 +39,9 @@ final class ResourceRecord extends DeadlineIndex.Entry {
   /** Whether the current operation changed it, so its deadline is re-armed when the operation ends. */
   boolean changed;
 
-  ResourceRecord(ResourceId id, long nowNanos) {
+  ResourceRecord(ResourceId id, DocumentRecord doc, long nowNanos) {
     this.id = id;
+    this.doc = doc;
     this.touchedNanos = nowNanos;
   }
 

@@ -1,5 +1,6 @@
 package dev.baton.core.store.memory;
 
+import dev.baton.core.model.Holder;
 import dev.baton.core.resource.ResourceId;
 import java.util.LinkedHashSet;
 import java.util.Set;
@@ -13,6 +14,8 @@ final class SessionRecord extends DeadlineIndex.Entry {
   final String id;
   final String userId;
   final String name;
+  /** The session as a lock's holder, made once. */
+  final Holder holder;
   String resumeTokenHash;
   String connectionId;
   boolean connected = true;
@@ -25,6 +28,7 @@ final class SessionRecord extends DeadlineIndex.Entry {
     this.id = id;
     this.userId = userId;
     this.name = name;
+    this.holder = new Holder(userId, name, id);
     this.resumeTokenHash = resumeTokenHash;
     this.connectionId = connectionId;
   }

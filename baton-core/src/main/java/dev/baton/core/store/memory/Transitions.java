@@ -22,7 +22,6 @@ import dev.baton.core.model.Role;
 import dev.baton.core.resource.ResourceId;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 
 /**
@@ -60,8 +59,13 @@ final class Transitions {
     }
     DocumentRecord doc = st.documentOf(res);
     int limit = st.policy(res.id).maxLocksPerUserPerDocument();
+    if (doc.children.size() <= limit) {
+      // res is free (else refused above), so the user holds at most the other size - 1 < limit.
+      return null;
+    }
     long held = 0;
-    for (ResourceRecord child : List.copyOf(doc.children.values())) {
+    // Settling a child never adds or drops one (only MemoryState.orCreate and drop do).
+    for (ResourceRecord child : doc.children.values()) {
       settle(child);
       if (child.lock != null && child.lock.holder.userId().equals(s.userId)) {
         held++;
@@ -79,7 +83,7 @@ final class Transitions {
   BatonException hierarchyBlocker(SessionRecord s, ResourceRecord res) {
     DocumentRecord doc = st.documentOf(res);
     if (res.id.isDocumentLock()) {
-      for (ResourceRecord child : List.copyOf(doc.children.values())) {
+      for (ResourceRecord child : doc.children.values()) {
         if (child != res) {
           settle(child);
           if (child.lock != null && !child.lock.sessionIs(s.id)) {
@@ -103,7 +107,7 @@ final class Transitions {
   void grant(SessionRecord s, ResourceRecord res) {
     st.changed(res);
     long token = counter.next();
-    res.lock = new LockRecord(new Holder(s.userId, s.name, s.id), token, st.clock.wallMillis(), st.now(),
+    res.lock = new LockRecord(s.holder, token, st.clock.wallMillis(), st.now(),
         st.policy(res.id).lockTtl().toNanos());
     res.lastGrantedToken = token;
     res.touchedNanos = st.now();
@@ -131,7 +135,7 @@ final class Transitions {
     res.lock = null;
     res.touchedNanos = st.now();
     st.locksHeld--;
-    st.handOffDue.add(st.documentOf(res));
+    st.handOffDue(res.doc);
   }
 
   /** Releases the holder's lock: it becomes a viewer, members are told. */
@@ -171,7 +175,7 @@ final class Transitions {
       return blocked;
     }
     if (res.lock != null) {
-      revoke(res, new Holder(requester.userId, requester.name, requester.id), reason, "superseded");
+      revoke(res, requester.holder, reason, "superseded");
     }
     grant(requester, res);
     if (pushGrant) {
@@ -228,6 +232,9 @@ final class Transitions {
 
   /** Removes {@code sessionId} from the queue; everyone behind it is told its new position. */
   boolean dequeue(ResourceRecord res, String sessionId) {
+    if (res.waiters.isEmpty()) {
+      return false;
+    }
     int removedAt = position(res, sessionId);
     if (removedAt == 0) {
       return false;
@@ -249,14 +256,14 @@ final class Transitions {
    * that left or ended are dropped; away ones keep their place. Repeats until nothing is due.
    */
   void handOff() {
-    while (!st.handOffDue.isEmpty()) {
-      Iterator<DocumentRecord> it = st.handOffDue.iterator();
-      DocumentRecord doc = it.next();
-      it.remove();
-      if (st.documents.get(doc.type + ':' + doc.id) != doc) {
+    DocumentRecord doc;
+    while ((doc = st.handOffDue.poll()) != null) {
+      doc.handOffDue = false;
+      if (st.documents.get(doc.key) != doc) {
         continue;
       }
-      for (ResourceRecord res : List.copyOf(doc.children.values())) {
+      // Neither a takeover nor a grant adds or drops a child (only MemoryState.orCreate and drop do).
+      for (ResourceRecord res : doc.children.values()) {
         if (res.lock == null && res.takeover != null) {
           completeTakeover(res);
         }
@@ -339,7 +346,7 @@ final class Transitions {
    */
   void settle(ResourceRecord res) {
     st.changed(res);
-    if (!res.members.isEmpty()) {
+    if (anyAway(res)) {
       for (Member m : List.copyOf(res.members.values())) {
         if (m.status() == MemberStatus.AWAY) {
           SessionRecord s = st.sessions.get(m.sessionId());
@@ -361,6 +368,16 @@ final class Transitions {
     } else if (takeoverLeft <= 0) {
       completeTakeover(res);
     }
+  }
+
+  /** Whether a member is away, so that its grace may have ended (a walk, no copy: the common case is none). */
+  private static boolean anyAway(ResourceRecord res) {
+    for (Member m : res.members.values()) {
+      if (m.status() == MemberStatus.AWAY) {
+        return true;
+      }
+    }
+    return false;
   }
 
   boolean graceOver(SessionRecord s, ResourceId r) {

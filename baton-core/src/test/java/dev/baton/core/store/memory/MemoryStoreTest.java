@@ -195,6 +195,22 @@ class MemoryStoreTest extends StoreContractPhase2 {
   }
 
   @Test
+  void aDroppedRecordsResourceStartsAfreshWhenJoinedAgain() {
+    Tab alice = viewer("alice", DIAGNOSIS);
+    Lease first = acquire(alice, DIAGNOSIS);
+    await(memory.release(alice.sessionId(), DIAGNOSIS));
+    await(memory.leave(alice.sessionId(), DIAGNOSIS));
+    advance(MemoryStore.IDLE_RECORD_TTL);
+    sweep();
+
+    Tab bob = viewer("bob", DIAGNOSIS);
+    Lease second = acquire(bob, DIAGNOSIS);
+
+    assertThat(second.token()).isGreaterThan(first.token());
+    assertThat(verify(DIAGNOSIS, second.token()).valid()).isTrue();
+  }
+
+  @Test
   void anAwaySessionIsArmedUntilItResumes() {
     Tab alice = viewer("alice", DIAGNOSIS);
     disconnect(alice);
