@@ -38,7 +38,7 @@ class DocsMatchServerTest {
   private static final Path MAIN = Path.of("src", "main", "java", "dev", "baton", "server");
   private static final Pattern CASE = Pattern.compile("case \"([a-z.]+)\" ->");
   private static final List<Pattern> SENT = List.of(
-      Pattern.compile("reply\\([^,()]*(?:\\(\\))?, \"([a-z.]+)\""),
+      Pattern.compile("reply\\w*\\([^,()]*(?:\\(\\))?, \"([a-z.]+)\""),
       Pattern.compile("wire\\.message\\(null, \"([a-z.]+)\""),
       Pattern.compile("type = \"([a-z.]+)\";"),
       Pattern.compile("put\\(\"type\", \"([a-z.]+)\"\\)"));
