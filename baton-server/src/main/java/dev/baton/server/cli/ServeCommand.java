@@ -5,21 +5,29 @@ import dev.baton.server.BatonServer;
 import dev.baton.server.config.BatonConfig;
 import dev.baton.server.config.ConfigException;
 import dev.baton.server.config.Overrides;
+import java.io.PrintWriter;
+import java.net.BindException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code baton serve}: loads the configuration (file, {@code BATON_*} environment, these flags), starts
  * the server and runs until the process is told to stop (SIGTERM or Ctrl-C), then drains. Exit code
- * 1 when the configuration is refused, with the message naming the key.
+ * 1 when the configuration is refused, with the message naming the key, and when the listen address
+ * cannot be bound (a port in use), with one line naming {@code host:port} and the cause.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true, description = "Run a Baton node.")
 final class ServeCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
 
   @Option(names = "--config", paramLabel = "FILE", description = "YAML configuration file")
   Path config;
@@ -41,24 +49,36 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    PrintWriter err = spec.commandLine().getErr();
     BatonConfig loaded;
     try {
       loaded = BatonConfig.load(config, System.getenv(), new Overrides(host, port, dev, store, redisUri));
     } catch (ConfigException e) {
-      System.err.println("baton: configuration refused: " + e.getMessage());
+      err.println("baton: configuration refused: " + e.getMessage());
       return 1;
     }
     BatonServer server;
     try {
       server = new BatonServer(loaded, Clock.system());
     } catch (ConfigException e) {
-      System.err.println("baton: configuration refused: " + e.getMessage());
+      err.println("baton: configuration refused: " + e.getMessage());
       return 1;
     } catch (IllegalArgumentException e) {
-      System.err.println("baton: " + e.getMessage());
+      err.println("baton: " + e.getMessage());
       return 1;
     }
-    server.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    try {
+      server.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      BindException bind = bindFailure(e);
+      if (bind == null) {
+        throw e;
+      }
+      err.println("baton: cannot listen on " + loaded.server().host() + ":" + loaded.server().port() + ": "
+          + bind.getMessage());
+      server.stop(Duration.ofSeconds(10));
+      return 1;
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {
@@ -71,5 +91,15 @@ final class ServeCommand implements Callable<Integer> {
     }, "baton-shutdown"));
     stopped.await();
     return 0;
+  }
+
+  /** The {@link BindException} in {@code e}'s cause chain (the listener could not bind), or null. */
+  private static BindException bindFailure(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof BindException b) {
+        return b;
+      }
+    }
+    return null;
   }
 }
