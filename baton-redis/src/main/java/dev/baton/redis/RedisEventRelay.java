@@ -58,7 +58,8 @@ import java.util.TreeSet;
  * <p><b>Sessions elsewhere.</b> A {@code session.attached} on the node channel (a session of this node
  * was resumed on another node), and every {@link #RECONCILE_INTERVAL_MS} and after a pub/sub
  * reconnect a reconciliation with Redis ({@link RedisStore#reconcile}), close the local connection of
- * a session that Redis shows attached elsewhere (close code 4009), after checking Redis.
+ * a session that Redis shows attached elsewhere (close code 4009), after checking Redis; a session
+ * that Redis no longer has at all (Redis lost its data) is closed as {@link SessionAttached#LOST}.
  *
  * <p><b>Health.</b> {@link #connected()} is false while the pub/sub connection is down; every second
  * the node publishes a ping on its own channel through the store's link, and a subscription that
@@ -669,32 +670,30 @@ public final class RedisEventRelay implements BatchSink, Hub.Listener, AutoClose
 
   // ---------------------------------------------------------------- sessions attached elsewhere
 
-  /** Closes the local connection of {@code sessionId} (4009) if Redis shows the session elsewhere. */
+  /**
+   * Closes the local connection of {@code sessionId} if Redis shows the session elsewhere (4009: it was
+   * resumed there) or not at all ({@link SessionAttached#LOST}: Redis lost it, the client reconnects
+   * and opens a new session).
+   */
   private void verify(String sessionId) {
     String conn = hub.connectionOf(sessionId);
     if (conn == null || store == null) {
       return;
     }
-    store.attachedHere(sessionId, conn).onSuccess(here -> onThread(() -> {
-      if (!here && conn.equals(hub.connectionOf(sessionId))) {
-        hub.publish(new SessionAttached(sessionId, ELSEWHERE, List.of()));
+    store.attachment(sessionId, conn).onSuccess(where -> onThread(() -> {
+      if (where != RedisStore.Attachment.HERE && conn.equals(hub.connectionOf(sessionId))) {
+        String to = where == RedisStore.Attachment.GONE ? SessionAttached.LOST : ELSEWHERE;
+        hub.publish(new SessionAttached(sessionId, to, List.of()));
       }
     }));
   }
 
+  /** Brings Redis in line with this node's connections; each session Redis shows not attached here is {@link #verify}d. */
   private void reconcile() {
     if (closed || store == null) {
       return;
     }
-    Map<String, String> attached = hub.attachedConnections();
-    store.reconcile(attached).onSuccess(foreign -> onThread(() -> {
-      for (String sessionId : foreign) {
-        String conn = attached.get(sessionId);
-        if (conn != null && conn.equals(hub.connectionOf(sessionId))) {
-          hub.publish(new SessionAttached(sessionId, ELSEWHERE, List.of()));
-        }
-      }
-    }));
+    store.reconcile(hub.attachedConnections()).onSuccess(foreign -> onThread(() -> foreign.forEach(this::verify)));
   }
 
   private void onThread(Runnable task) {

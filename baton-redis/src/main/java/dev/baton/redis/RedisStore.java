@@ -599,10 +599,25 @@ public final class RedisStore implements Store {
         }));
   }
 
-  /** Whether Redis shows {@code sessionId} attached to {@code connectionId} of this node. Call on the link's thread. */
-  Future<Boolean> attachedHere(String sessionId, String connectionId) {
-    return get(keys.session(sessionId)).map(s -> s != null && nodeId.equals(RedisEventCodec.text(s, "node"))
-        && connectionId.equals(RedisEventCodec.text(s, "conn")));
+  /** Where Redis shows a session that this node has a connection for. */
+  enum Attachment {
+    /** Attached to that connection of this node. */
+    HERE,
+    /** Attached to another connection (of this node or another): it was resumed there. */
+    ELSEWHERE,
+    /** Redis has no such session (its data was lost, or the session ended). */
+    GONE
+  }
+
+  /** Where Redis shows {@code sessionId}, against {@code connectionId} of this node. Call on the link's thread. */
+  Future<Attachment> attachment(String sessionId, String connectionId) {
+    return get(keys.session(sessionId)).map(s -> {
+      if (s == null) {
+        return Attachment.GONE;
+      }
+      return nodeId.equals(RedisEventCodec.text(s, "node")) && connectionId.equals(RedisEventCodec.text(s, "conn"))
+          ? Attachment.HERE : Attachment.ELSEWHERE;
+    });
   }
 
   /** Children of a document as a service sees them, and the document's event sequence number. */

@@ -25,6 +25,7 @@ import dev.baton.server.config.ConfigException;
 import dev.baton.server.config.StoreType;
 import dev.baton.server.http.DevApi;
 import dev.baton.server.http.HttpApi;
+import dev.baton.server.http.InvalidRequests;
 import dev.baton.server.http.StaticAssets;
 import dev.baton.server.metrics.BatonMetrics;
 import dev.baton.server.protocol.Wire;
@@ -181,7 +182,9 @@ public final class BatonServer {
         }
         sweeper.run();
       });
-      return vertx.createHttpServer(options).requestHandler(router).listen();
+      return vertx.createHttpServer(options)
+          .invalidRequestHandler(new InvalidRequests(wire, options.getMaxInitialLineLength(), options.getMaxHeaderSize()))
+          .requestHandler(router).listen();
     }).map(server -> {
       http = server;
       if (config.dev()) {
@@ -209,7 +212,11 @@ public final class BatonServer {
       throw new IllegalStateException("stop() blocks: call it from outside the event loops");
     }
     long deadline = System.nanoTime() + timeout.toNanos();
-    log.info("Baton node {} draining {} connections", nodeId, endpoint.openConnections());
+    // A node that never listened (its port was taken) stops without a word: the CLI said why.
+    boolean listened = http != null;
+    if (listened) {
+      log.info("Baton node {} draining {} connections", nodeId, endpoint.openConnections());
+    }
     if (sweepTimer >= 0) {
       vertx.cancelTimer(sweepTimer);
     }
@@ -227,7 +234,9 @@ public final class BatonServer {
     await(vertx.close(), deadline);
     auditFlusher.close();
     audit.close();
-    log.info("Baton node {} stopped", nodeId);
+    if (listened) {
+      log.info("Baton node {} stopped", nodeId);
+    }
   }
 
   private static void await(Future<?> f, long deadlineNanos) throws InterruptedException {

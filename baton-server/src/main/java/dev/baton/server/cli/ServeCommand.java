@@ -5,12 +5,14 @@ import dev.baton.server.BatonServer;
 import dev.baton.server.config.BatonConfig;
 import dev.baton.server.config.ConfigException;
 import dev.baton.server.config.Overrides;
+import java.io.PrintWriter;
+import java.net.BindException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.io.PrintWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -19,8 +21,9 @@ import picocli.CommandLine.Spec;
 /**
  * {@code baton serve}: loads the configuration (file, {@code BATON_*} environment, these flags), starts
  * the server and runs until the process is told to stop (SIGTERM or Ctrl-C), then drains. Exit code
- * 1 when the configuration is refused, with the message naming the key on the command line's err
- * writer (standard error unless the caller set another).
+ * 1 when the configuration is refused, with the message naming the key, and when the listen address
+ * cannot be bound (a port in use), with one line naming {@code host:port} and the cause; messages go
+ * to the command line's err writer (standard error unless the caller set another).
  */
 @Command(name = "serve", mixinStandardHelpOptions = true, description = "Run a Baton node.")
 final class ServeCommand implements Callable<Integer> {
@@ -62,7 +65,17 @@ final class ServeCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       return refused(err, e.getMessage());
     }
-    server.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    try {
+      server.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      BindException bind = bindFailure(e);
+      if (bind == null) {
+        throw e;
+      }
+      server.stop(Duration.ofSeconds(10));
+      return refused(err, "cannot listen on " + loaded.server().host() + ":" + loaded.server().port() + ": "
+          + bind.getMessage());
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {
@@ -81,5 +94,15 @@ final class ServeCommand implements Callable<Integer> {
     err.println("baton: " + message);
     err.flush();
     return 1;
+  }
+
+  /** The {@link BindException} in {@code e}'s cause chain (the listener could not bind), or null. */
+  private static BindException bindFailure(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof BindException b) {
+        return b;
+      }
+    }
+    return null;
   }
 }

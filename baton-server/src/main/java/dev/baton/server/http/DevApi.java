@@ -31,9 +31,14 @@ public final class DevApi {
     this.wire = wire;
   }
 
-  /** Adds {@code POST /dev/token} to {@code router}. */
+  /**
+   * Adds {@code POST /dev/token} to {@code router}; its body is JSON whatever its content type (as on
+   * {@code /v1/*}: {@code curl -d} sends JSON as a form).
+   */
   public void mount(Router router) {
-    router.post("/dev/token").handler(BodyHandler.create(false).setBodyLimit(HttpApi.MAX_BODY_BYTES)).handler(this::token);
+    router.post("/dev/token").handler(HttpApi::contentTypeIgnored);
+    router.post("/dev/token").handler(BodyHandler.create(false).setBodyLimit(HttpApi.MAX_BODY_BYTES))
+        .handler(this::token);
   }
 
   private void token(RoutingContext ctx) {

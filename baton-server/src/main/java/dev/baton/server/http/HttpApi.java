@@ -9,6 +9,7 @@ import dev.baton.core.model.Member;
 import dev.baton.core.model.ResourceState;
 import dev.baton.core.resource.ResourceId;
 import dev.baton.core.store.Verification;
+import dev.baton.server.protocol.CommandParser;
 import dev.baton.server.protocol.StrictJson;
 import dev.baton.server.protocol.Wire;
 import dev.baton.server.ws.Authenticator;
@@ -91,12 +92,12 @@ public final class HttpApi {
   }
 
   /**
-   * Every {@code /v1/*} body is JSON whatever its content type (docs/http-api.md). The {@code
-   * content-type} header is dropped before the {@link BodyHandler}, which would otherwise decode a form
+   * Every {@code /v1/*} and {@code /dev/token} body is JSON whatever its content type
+   * (docs/http-api.md). The {@code content-type} header is dropped before the {@link BodyHandler}, which would otherwise decode a form
    * or multipart body as form fields: a JSON body sent by {@code curl -d} (form-encoded) would fail on
    * its first long "field" or its first {@code %}, with a stack trace in the log.
    */
-  private static void contentTypeIgnored(RoutingContext ctx) {
+  static void contentTypeIgnored(RoutingContext ctx) {
     ctx.request().headers().remove(HttpHeaders.CONTENT_TYPE);
     ctx.next();
   }
@@ -194,7 +195,10 @@ public final class HttpApi {
     });
   }
 
-  /** {@code DELETE /v1/locks/{resource}} with {@code {"reason": "..."}} (or {@code ?reason=}): admin force release. */
+  /**
+   * {@code DELETE /v1/locks/{resource}} with {@code {"reason": "..."}} (or {@code ?reason=}): admin force
+   * release. A reason over {@link CommandParser#MAX_TEXT_LENGTH} characters is refused ({@code BAD_REQUEST}).
+   */
   private void forceRelease(RoutingContext ctx) {
     ResourceId id = resource(ctx, ctx.pathParam("resource"));
     if (id == null) {
@@ -212,6 +216,12 @@ public final class HttpApi {
         error(ctx, new BatonException(ErrorCode.BAD_REQUEST, "the body must be {\"reason\": string}"));
         return;
       }
+    }
+    if (reason != null && reason.length() > CommandParser.MAX_TEXT_LENGTH) {
+      // the cap of lock.takeover's reason: both end up in lock.revoked and the audit line
+      error(ctx, new BatonException(ErrorCode.BAD_REQUEST,
+          "reason is longer than " + CommandParser.MAX_TEXT_LENGTH + " characters"));
+      return;
     }
     respond(ctx, engine.forceRelease(ctx.get("principal"), id, reason), v -> {
       Map<String, Object> m = new LinkedHashMap<>();
@@ -291,7 +301,8 @@ public final class HttpApi {
     json(ctx, status(b.code()), errorBody(b));
   }
 
-  private static Map<String, Object> errorBody(BatonException b) {
+  /** The JSON error shape of every HTTP answer: {@code {code, message, retryable, ...details}}. */
+  static Map<String, Object> errorBody(BatonException b) {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("code", b.code().name());
     body.put("message", b.getMessage());

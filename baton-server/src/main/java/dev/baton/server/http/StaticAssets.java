@@ -1,5 +1,7 @@
 package dev.baton.server.http;
 
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.MimeMapping;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.StaticHandler;
@@ -27,16 +29,22 @@ public final class StaticAssets {
     this.dev = dev;
   }
 
-  /** Adds {@code GET /client/*} and, in dev mode, {@code GET /demo/*} to {@code router}. */
+  /**
+   * Adds {@code /client/*} and, in dev mode, {@code /demo/*} to {@code router}, for {@code GET} and
+   * {@code HEAD} (the same headers, no body).
+   */
   public void mount(Router router) {
-    router.get("/client/*").handler(StaticAssets::publicScript).handler(StaticHandler.create(CLIENT_ROOT)
-        .setMaxAgeSeconds(CLIENT_MAX_AGE_SECONDS)
-        .setDefaultContentEncoding("UTF-8"));
+    router.route("/client/*").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(StaticAssets::publicScript)
+        .handler(StaticAssets::headContentType)
+        .handler(StaticHandler.create(CLIENT_ROOT)
+            .setMaxAgeSeconds(CLIENT_MAX_AGE_SECONDS)
+            .setDefaultContentEncoding("UTF-8"));
     if (dev) {
-      router.get("/demo").handler(StaticAssets::toDemoFolder);
-      router.get("/demo/*").handler(StaticHandler.create(DEMO_ROOT)
-          .setCachingEnabled(false)
-          .setDefaultContentEncoding("UTF-8"));
+      router.route("/demo").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(StaticAssets::toDemoFolder);
+      router.route("/demo/*").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(StaticAssets::headContentType)
+          .handler(StaticHandler.create(DEMO_ROOT)
+              .setCachingEnabled(false)
+              .setDefaultContentEncoding("UTF-8"));
     }
   }
 
@@ -49,6 +57,26 @@ public final class StaticAssets {
     ctx.response().putHeader("access-control-allow-origin", "*");
     ctx.addHeadersEndHandler(v -> ctx.response().headers()
         .set("cache-control", "public, max-age=" + CLIENT_MAX_AGE_SECONDS));
+    ctx.next();
+  }
+
+  /**
+   * For {@code HEAD}, the {@code content-type} that {@code GET} sends (the {@link StaticHandler} leaves
+   * it out of its HEAD answer): by file name, {@code index.html} for a folder, UTF-8 for text.
+   */
+  private static void headContentType(RoutingContext ctx) {
+    if (ctx.request().method() == HttpMethod.HEAD) {
+      String path = ctx.request().path();
+      String type = MimeMapping.mimeTypeForFilename(path.endsWith("/") ? path + "index.html" : path);
+      if (type != null) {
+        String value = type.startsWith("text") ? type + ";charset=UTF-8" : type;
+        ctx.addHeadersEndHandler(v -> {
+          if (ctx.response().getStatusCode() == 200 && !ctx.response().headers().contains("content-type")) {
+            ctx.response().putHeader("content-type", value);
+          }
+        });
+      }
+    }
     ctx.next();
   }
 

@@ -20,6 +20,11 @@ public final class CloseCodes {
   public static final short TOO_BIG = 1009;
   /** An internal error. */
   public static final short INTERNAL = 1011;
+  /**
+   * The store lost the session (Redis restarted without its data): the same code as {@link #INTERNAL},
+   * so that clients reconnect; their resume finds no session and they get a new one (docs/decisions.md).
+   */
+  public static final short SESSION_LOST = INTERNAL;
   /** The node is draining; reconnect (to any node) and resume. */
   public static final short DRAINING = 1012;
   /** No {@code hello} in time, a bad token, or a token that expired without {@code auth.refresh}. */

@@ -171,7 +171,10 @@ final class Connection implements Subscriber {
         return;
       }
       if (fanout.event() instanceof SessionAttached a) {
-        if (!a.connectionId().equals(connectionId)) {
+        if (SessionAttached.LOST.equals(a.connectionId())) {
+          ended = true;
+          close(CloseCodes.SESSION_LOST, "session lost: reconnect");
+        } else if (!a.connectionId().equals(connectionId)) {
           ended = true;
           close(CloseCodes.RESUMED_ELSEWHERE, "session resumed on another connection");
         }

@@ -51,7 +51,8 @@ import java.util.TreeMap;
  *       <ul>
  *         <li><b>No life after the lease:</b> an observation of a lock current at {@code x} needs a
  *             lease reaching {@code x}: the grant's or an earlier renewal's {@code expiresAt} must be
- *             at or after {@code x}. Overlapping intervals of different sessions are thereby allowed
+ *             at or after {@code x} (when the grant was not recorded, the first observation stands in
+ *             for it and is not judged). Overlapping intervals of different sessions are thereby allowed
  *             only when the earlier lock's lease had already ended by the server's clock.</li>
  *         <li><b>No life after an end:</b> no observation of a lock current after an observation that
  *             it had ended ({@link Ended}).</li>
@@ -143,21 +144,32 @@ public final class GuaranteeChecker {
     }
   }
 
-  /** No observation of a current lock beyond the lease known at that moment, or after it ended. */
+  /**
+   * No observation of a current lock beyond the lease known at that moment, or after it ended.
+   *
+   * <p>A lock with no recorded {@link Grant} (its grant's reply was lost, e.g. in a node kill or a
+   * dropped connection, and the session saw its lock only later, in a resume's {@code welcome} or a
+   * renewal) has no known lease before its first observation: that observation is the earliest evidence
+   * of the lock and is not judged by the lease rule; its {@code leaseEndMs} bounds the next ones. (The
+   * other rules still hold it: an observation after an {@link Ended} is still a violation.) Times are
+   * compared by difference, so no lease value can overflow.
+   */
   private static void checkLease(String resource, long token, Lock lock, List<String> violations) {
     List<Live> lives = new ArrayList<>(lock.lives);
     lives.sort(Comparator.comparingLong(Live::atMs));
-    long lease = lock.grant == null ? Long.MAX_VALUE : lock.grant.leaseEndMs();
+    boolean leaseKnown = lock.grant != null;
+    long lease = leaseKnown ? lock.grant.leaseEndMs() : 0;
     for (Live l : lives) {
-      if (l.atMs() > lease + CLOCK_TOLERANCE_MS) {
+      if (leaseKnown && l.atMs() - lease > CLOCK_TOLERANCE_MS) {
         violations.add(resource + ": token " + token + " was current at " + l.atMs() + " (" + l.what()
             + ") although its lease had ended at " + lease + " with no renewal in between");
       }
-      if (lock.ended != null && l.atMs() > lock.ended.atMs() + CLOCK_TOLERANCE_MS) {
+      if (lock.ended != null && l.atMs() - lock.ended.atMs() > CLOCK_TOLERANCE_MS) {
         violations.add(resource + ": token " + token + " was current at " + l.atMs() + " (" + l.what()
             + ") after it had ended by " + lock.ended.atMs() + " (" + lock.ended.what() + ")");
       }
-      lease = lease == Long.MAX_VALUE ? l.leaseEndMs() : Math.max(lease, l.leaseEndMs());
+      lease = leaseKnown ? Math.max(lease, l.leaseEndMs()) : l.leaseEndMs();
+      leaseKnown = true;
     }
   }
 

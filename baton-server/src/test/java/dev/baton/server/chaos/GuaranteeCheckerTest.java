@@ -42,6 +42,20 @@ class GuaranteeCheckerTest {
   }
 
   @Test
+  void aLockFirstSeenWithoutItsGrantIsJudgedFromItsFirstObservation() {
+    // The grant's reply was lost (node killed); the session saw its lock first on resume. The old
+    // checker took "no grant" as a lease ending at Long.MAX_VALUE, overflowed, and flagged this.
+    assertThat(check(
+        new Live(R, 10, 2000, 5000, "resume"),
+        new Live(R, 10, 4000, 7000, "renewal"),
+        new Ended(R, 10, 6000, "release"))).isEmpty();
+    assertThat(check(
+        new Live(R, 10, 2000, 5000, "resume"),
+        new Live(R, 10, 5500, 8500, "renewal")))
+        .singleElement().asString().contains("lease had ended at 5000");
+  }
+
+  @Test
   void aLockObservedCurrentAfterALargerTokenWasGrantedIsTwoHolders() {
     assertThat(check(
         new Grant(R, 10, "s1", 1000, 4000),

@@ -3,9 +3,15 @@ package dev.baton.server.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.baton.server.protocol.CommandParser;
 import dev.baton.server.testing.TestClient;
 import dev.baton.server.testing.TestServer;
 import dev.baton.server.testing.TestServer.Response;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -324,6 +330,48 @@ class HttpApiTest {
       }
     }
     return 0;
+  }
+
+  @Test
+  void aForceReleaseReasonIsCappedLikeTheTakeoverReason() {
+    String r = doc() + ":diagnosis";
+    TestClient smith = editing("smith", "Dr. Smith", r);
+    long token = token(smith, r);
+    String admin = server.token("ops", "Ops", "admin");
+    String tooLong = "x".repeat(CommandParser.MAX_TEXT_LENGTH + 1);
+
+    Response body = server.delete("/v1/locks/" + r, admin, "{\"reason\": \"" + tooLong + "\"}");
+    Response query = server.delete("/v1/locks/" + r + "?reason=" + tooLong, admin, null);
+
+    for (Response res : List.of(body, query)) {
+      assertThat(res.status()).as(res.body()).isEqualTo(400);
+      assertThat(res.json().path("code").asText()).isEqualTo("BAD_REQUEST");
+      assertThat(res.json().path("message").asText()).isEqualTo("reason is longer than 500 characters");
+    }
+    assertThat(server.verify(r, token).json().path("valid").asBoolean()).as("the lock stays").isTrue();
+    Response atTheCap = server.delete("/v1/locks/" + r, admin,
+        "{\"reason\": \"" + "x".repeat(CommandParser.MAX_TEXT_LENGTH) + "\"}");
+    assertThat(atTheCap.status()).as(atTheCap.body()).isEqualTo(200);
+  }
+
+  @Test
+  void aLongDevTokenBodySentAsFormDataIsReadAsJson() throws Exception {
+    StringBuilder res = new StringBuilder();
+    for (int i = 0; i < 50; i++) {
+      res.append(i == 0 ? "" : ", ").append("\"operation-report:r").append(i).append(":*\": \"edit\"");
+    }
+    String body = "{\"userId\": \"smith\", \"name\": \"Dr. Smith\", \"res\": {" + res + "}}";
+    assertThat(body.length()).isGreaterThan(1500);
+    try (TestServer dev = TestServer.builder().dev(true).start()) {
+      // what curl -d sends: the JSON text as application/x-www-form-urlencoded
+      HttpResponse<String> minted = HttpClient.newHttpClient().send(HttpRequest.newBuilder(dev.uri("/dev/token"))
+          .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/x-www-form-urlencoded")
+          .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(minted.statusCode()).as(minted.body()).isEqualTo(200);
+      String jwt = new ObjectMapper().readTree(minted.body()).path("token").asText();
+      JsonNode welcome = dev.connect("Dr. Smith").hello(jwt);
+      assertThat(welcome.path("user").path("id").asText()).isEqualTo("smith");
+    }
   }
 
   @Test

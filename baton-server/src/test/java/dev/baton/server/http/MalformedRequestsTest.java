@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Requests that Vert.x itself rejects or would misread, over a real server: a JSON body sent with a
  * form content type ({@code curl -d} without {@code content-type: application/json}) is read as JSON,
- * and a path with a bad percent escape gets the API's JSON 400; neither writes an ERROR log line.
+ * on {@code /v1/*}, a path with a bad percent escape gets the API's JSON 400
+ * and a request line over Vert.x's limit the JSON 414; none writes an ERROR log line.
  */
 class MalformedRequestsTest {
 
@@ -121,6 +122,20 @@ class MalformedRequestsTest {
       assertThat(anonymous.statusCode()).as("%s: %s", type, anonymous.body()).isEqualTo(401);
       assertThat(json(anonymous).path("code").asText()).isEqualTo("UNAUTHENTICATED");
     }
+  }
+
+  @Test
+  void aRequestLineOverTheLimitGetsTheJson414() throws Exception {
+    HttpResponse<String> res = HTTP.send(HttpRequest.newBuilder(
+            server.uri("/v1/locks/operation-report:long1:diagnosis?reason=" + "x".repeat(8000)))
+        .version(HttpClient.Version.HTTP_1_1) // no h2c upgrade: the line as curl sends it
+        .timeout(Duration.ofSeconds(10)).header("Authorization", "Bearer " + server.serviceToken())
+        .DELETE().build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(res.statusCode()).as(res.body()).isEqualTo(414);
+    JsonNode json = json(res);
+    assertThat(json.path("code").asText()).isEqualTo("BAD_REQUEST");
+    assertThat(json.path("message").asText()).startsWith("the request line").contains("4096 bytes");
+    assertThat(json.path("retryable").asBoolean()).isFalse();
   }
 
   @Test

@@ -53,6 +53,22 @@ class StaticAssetsTest {
     assertThat(response.headers().firstValue("location")).contains("/demo/");
   }
 
+  @Test
+  void headAnswersLikeGetWithoutABody() throws Exception {
+    int port = serve(true);
+    for (String path : new String[] {"/client/baton-client.js", "/demo/"}) {
+      HttpResponse<String> get = get(port, path);
+      HttpResponse<String> head = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+          .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+
+      assertThat(head.statusCode()).as(path).isEqualTo(200);
+      assertThat(head.body()).as(path).isEmpty();
+      assertThat(head.headers().firstValue("content-type")).as(path).isEqualTo(get.headers().firstValue("content-type"));
+      assertThat(head.headers().firstValue("content-length")).as(path)
+          .hasValue(Integer.toString(get.body().getBytes(java.nio.charset.StandardCharsets.UTF_8).length));
+    }
+  }
+
   private int serve(boolean dev) throws Exception {
     Router router = Router.router(vertx);
     new StaticAssets(dev).mount(router);

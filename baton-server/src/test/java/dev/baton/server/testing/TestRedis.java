@@ -1,5 +1,9 @@
 package dev.baton.server.testing;
 
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -7,6 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 import redis.embedded.RedisServer;
 
@@ -66,6 +73,25 @@ public final class TestRedis implements AutoCloseable {
     if (server != null) {
       server.stop();
       server = null;
+    }
+  }
+
+  /**
+   * {@code FLUSHALL}: every key of every prefix is gone, as after a Redis that restarted without its
+   * data. Only for a test that has this Redis to itself.
+   */
+  public void flushAll() {
+    Vertx vertx = Vertx.vertx();
+    try {
+      Redis.createClient(vertx, "redis://127.0.0.1:" + port).send(Request.cmd(Command.FLUSHALL))
+          .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("FLUSHALL failed", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    } finally {
+      vertx.close();
     }
   }
 
