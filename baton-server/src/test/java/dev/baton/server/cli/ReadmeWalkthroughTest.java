@@ -36,7 +36,7 @@ import picocli.CommandLine;
  * {@code baton token --secret S --sub jane --name "Nurse Jane"} (the README's other way to mint one; the
  * dev server keeps a configured secret). Both clients are {@code baton connect} run through picocli
  * ({@code CommandLine.execute}) with their standard input and output captured: Smith's input stays open
- * (his tab) until Jane is done, as the README's {@code sleep 20} keeps it open.
+ * (his tab) until Jane is done, as the README's {@code seen "Nurse Jane joined"} keeps it open.
  */
 class ReadmeWalkthroughTest {
 
@@ -60,7 +60,7 @@ class ReadmeWalkthroughTest {
       assertThat(token.exitCode()).as(token.err()).isZero();
       String janeToken = token.out().strip();
 
-      // Dr. Smith: `(echo '<join>'; sleep 20) | baton connect --token "$SMITH" > smith.log &`
+      // Dr. Smith: `(echo '<join>'; seen "Nurse Jane joined") | baton connect ... --token "$SMITH" > smith.log &`
       PipedOutputStream smithTyping = new PipedOutputStream();
       PipedInputStream smithStdin = new PipedInputStream(smithTyping);
       StringWriter smithOut = new StringWriter();
